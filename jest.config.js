@@ -1,0 +1,27 @@
+// Two projects: `unit` (pure logic, no servers) and `integration` (the real Temporal dev server
+// and the real local cluster, started once per run by the global setup). ESM throughout, so jest
+// runs under `node --experimental-vm-modules` (see package.json scripts).
+const tsJest = {
+  '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],
+};
+const common = {
+  preset: 'ts-jest/presets/default-esm',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: tsJest,
+  // Source imports use the `.js` suffix that Node's ESM resolution needs; map it back to `.ts`.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testEnvironment: 'node',
+};
+
+export default {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/integration/global-setup.ts',
+      slowTestThreshold: 60,
+    },
+  ],
+};
