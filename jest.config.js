@@ -22,6 +22,8 @@ export default {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/integration/global-setup.ts',
       slowTestThreshold: 60,
+      // Real servers on a loaded 2-core machine: generous per-test limits, no timing assertions.
+      testTimeout: 240_000,
     },
   ],
 };

@@ -1,0 +1,3 @@
+// Every workflow the worker hosts. The worker bundles this file (webpack), so it may import only
+// @temporalio/workflow, deterministic project code and activity *types*.
+export { stackCheckWorkflow } from './stack-check.js';
