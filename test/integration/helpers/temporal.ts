@@ -1,8 +1,16 @@
 // A Temporal dev server per test file, from the CLI that deploy/local/temporal.sh installed
 // (never downloaded at test time): `@temporalio/testing` with the `existing-path` executable.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
+
+// Worker and bundler log at WARN: INFO lines of every worker state change drown the test output.
+// The runtime is per process, and jest runs each test file in the same process (--runInBand).
+try {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+} catch {
+  // Already installed by an earlier test file in this process.
+}
 
 export async function createTemporalEnv(): Promise<TestWorkflowEnvironment> {
   const path = process.env.TEMPORAL_CLI_PATH;
@@ -25,6 +33,9 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 /** The project's workflows bundled once per test file (bundling takes seconds; workers reuse it). */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('../../../workflows/index.ts', import.meta.url)) });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: fileURLToPath(new URL('../../../workflows/index.ts', import.meta.url)),
+    logger: new DefaultLogger('WARN'),
+  });
   return bundle;
 }

@@ -1,0 +1,355 @@
+// Every side effect of a JobSet on Kubernetes. Activities report facts and carry out actions the
+// workflow decided; they decide no policy. Each one is idempotent: Temporal may run it again after
+// a crash at any point, so "already exists" on create and "not found" on delete are success.
+import { hostname } from 'node:os';
+
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { PatchStrategy, setHeaderOptions, type V1Job, type V1OwnerReference, type V1PodTemplateSpec } from '@kubernetes/client-node';
+
+import { API_VERSION, EventReason, KIND, Label } from '../src/api/constants.js';
+import type { JobSet, JobSetStatus, ReplicatedJob } from '../src/api/schema.js';
+import { observationDigest } from '../src/core/decide.js';
+import { buildJob, buildPVCs, buildService, mergeForResume } from '../src/core/manifests.js';
+import { jobSetName, jobSetNamespace, subdomain } from '../src/core/naming.js';
+import type { JobRef, JobSetEvent, Observation, ObservedJob } from '../src/core/types.js';
+import type { KubeClients } from '../src/k8s/client.js';
+import { describeError, isAlreadyExists, isNotFound, isPermanent } from '../src/k8s/errors.js';
+import { toObservedJob } from '../src/k8s/observed.js';
+
+/** Identifies the JobSet whose children an activity works on. */
+export interface JobSetTarget {
+  jobSet: JobSet;
+  /** Owner reference to the JobSet custom resource, when the JobSet came through the bridge. */
+  owner?: V1OwnerReference;
+}
+
+export interface ObserveInput extends JobSetTarget {
+  /** Digest of the observation the workflow last decided on; return as soon as the cluster differs. */
+  lastDigest?: string;
+  /** Return the current observation after this long even when nothing changed (periodic re-list). */
+  maxWaitMs: number;
+}
+
+export interface ObserveResult {
+  observation: Observation;
+  digest: string;
+}
+
+/** Upstream creates and deletes child Jobs 50 at a time (const.MaxParallelism). */
+const PARALLELISM = 50;
+const HEARTBEAT_MS = 5_000;
+
+async function inBatches<T>(items: readonly T[], fn: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += PARALLELISM) {
+    await Promise.all(items.slice(i, i + PARALLELISM).map(fn));
+  }
+}
+
+/** Child Jobs carry the JobSet's name and UID, so a JobSet re-created under the same name never adopts them. */
+export function childSelector(js: JobSet): string {
+  const uid = js.metadata.uid;
+  return `${Label.JobSetName}=${jobSetName(js)}${uid ? `,${Label.JobSetUID}=${uid}` : ''}`;
+}
+
+/** Wraps a Kubernetes error so that Temporal retries what can succeed later and stops on what cannot. */
+function toFailure(what: string, err: unknown): Error {
+  const message = `${what}: ${describeError(err)}`;
+  return isPermanent(err)
+    ? ApplicationFailure.nonRetryable(message, 'KubernetesRequestRejected')
+    : ApplicationFailure.retryable(message, 'KubernetesUnavailable');
+}
+
+export function createJobSetActivities(kube: KubeClients) {
+  const reportingInstance = hostname();
+
+  async function serviceExists(js: JobSet): Promise<boolean> {
+    try {
+      await kube.core.readNamespacedService({ name: subdomain(js), namespace: jobSetNamespace(js) });
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw toFailure('reading the headless Service', err);
+    }
+  }
+
+  async function listChildJobs(js: JobSet): Promise<{ jobs: Map<string, ObservedJob>; resourceVersion: string }> {
+    try {
+      const list = await kube.batch.listNamespacedJob({ namespace: jobSetNamespace(js), labelSelector: childSelector(js) });
+      const jobs = new Map<string, ObservedJob>();
+      for (const job of list.items) jobs.set(job.metadata?.name ?? '', toObservedJob(job));
+      return { jobs, resourceVersion: list.metadata?.resourceVersion ?? '' };
+    } catch (err) {
+      throw toFailure('listing child Jobs', err);
+    }
+  }
+
+  async function emit(js: JobSet, events: readonly JobSetEvent[], owner?: V1OwnerReference): Promise<void> {
+    const namespace = jobSetNamespace(js);
+    const name = jobSetName(js);
+    const now = new Date();
+    await inBatches(events, async (e) => {
+      try {
+        await kube.core.createNamespacedEvent({
+          namespace,
+          body: {
+            metadata: { generateName: `${name}.`, namespace },
+            involvedObject: {
+              apiVersion: API_VERSION,
+              kind: KIND,
+              name,
+              namespace,
+              ...(owner?.uid ?? js.metadata.uid ? { uid: owner?.uid ?? js.metadata.uid } : {}),
+            },
+            type: e.type,
+            reason: e.reason,
+            message: e.message,
+            firstTimestamp: now,
+            lastTimestamp: now,
+            count: 1,
+            source: { component: 'jobset-temporal', host: reportingInstance },
+            reportingComponent: 'jobset-temporal.io/worker',
+            reportingInstance,
+            action: 'Reconciling',
+          },
+        });
+      } catch (err) {
+        throw toFailure(`emitting event ${e.reason}`, err);
+      }
+    });
+  }
+
+  return {
+    /**
+     * Lists the child Jobs (and whether the Service exists); returns at once when that differs
+     * from what the workflow last saw, else watches until a change, cancellation or `maxWaitMs`.
+     * A retried attempt starts with a fresh list, so no change is missed across retries.
+     */
+    async observeChildren(input: ObserveInput): Promise<ObserveResult> {
+      const js = input.jobSet;
+      const ctx = Context.current();
+      const { jobs, resourceVersion } = await listChildJobs(js);
+      let hasService = await serviceExists(js);
+      const snapshot = (): ObserveResult => {
+        const observation: Observation = { jobs: [...jobs.values()], serviceExists: hasService };
+        return { observation, digest: observationDigest(observation) };
+      };
+      const first = snapshot();
+      if (first.digest !== input.lastDigest) return first;
+
+      return await new Promise<ObserveResult>((resolve, reject) => {
+        let settled = false;
+        let abort: AbortController | undefined;
+        const finish = (fn: () => void) => {
+          if (settled) return;
+          settled = true;
+          clearInterval(beat);
+          clearTimeout(deadline);
+          abort?.abort();
+          fn();
+        };
+        const beat = setInterval(() => ctx.heartbeat({ resourceVersion }), HEARTBEAT_MS);
+        const deadline = setTimeout(() => {
+          // Periodic re-check of what the watch does not cover (the Service) before returning.
+          serviceExists(js)
+            .then((s) => {
+              hasService = s;
+              finish(() => resolve(snapshot()));
+            })
+            .catch((err) => finish(() => reject(err)));
+        }, input.maxWaitMs);
+        ctx.cancelled.catch((err) => finish(() => reject(err)));
+        kube.watch
+          .watch(
+            `/apis/batch/v1/namespaces/${jobSetNamespace(js)}/jobs`,
+            { labelSelector: childSelector(js), resourceVersion, allowWatchBookmarks: true },
+            (phase: string, obj: V1Job) => {
+              const name = obj?.metadata?.name;
+              if (!name || phase === 'BOOKMARK') return;
+              if (phase === 'DELETED') jobs.delete(name);
+              else jobs.set(name, toObservedJob(obj));
+              const next = snapshot();
+              if (next.digest !== input.lastDigest) finish(() => resolve(next));
+            },
+            (err: unknown) => {
+              // The server closed the watch (timeout, expired resourceVersion) or the connection
+              // broke: hand back what we have; the workflow observes again with a fresh list.
+              if (err && !settled) ctx.log.info('child Job watch ended', { error: describeError(err) });
+              finish(() => resolve(snapshot()));
+            },
+          )
+          .then((controller) => {
+            abort = controller;
+            if (settled) controller.abort();
+          })
+          .catch((err: unknown) => finish(() => reject(toFailure('watching child Jobs', err))));
+      });
+    },
+
+    /** Creates the headless Service unless it exists (upstream never updates or adopts one). */
+    async ensureService(input: JobSetTarget): Promise<void> {
+      const js = input.jobSet;
+      try {
+        await kube.core.createNamespacedService({
+          namespace: jobSetNamespace(js),
+          body: buildService(js, input.owner ? { ownerReference: input.owner } : {}),
+        });
+      } catch (err) {
+        if (isAlreadyExists(err)) return;
+        await emit(js, [{ type: 'Warning', reason: EventReason.HeadlessServiceCreationFailed, message: describeError(err) }], input.owner);
+        throw toFailure('creating the headless Service', err);
+      }
+    },
+
+    /** Creates the PVCs of spec.volumeClaimPolicies that do not exist yet. */
+    async ensurePVCs(input: JobSetTarget): Promise<void> {
+      const js = input.jobSet;
+      for (const pvc of buildPVCs(js, input.owner ? { ownerReference: input.owner } : {})) {
+        try {
+          await kube.core.createNamespacedPersistentVolumeClaim({ namespace: jobSetNamespace(js), body: pvc });
+        } catch (err) {
+          if (isAlreadyExists(err)) continue;
+          await emit(js, [{ type: 'Warning', reason: EventReason.PVCCreationFailed, message: describeError(err) }], input.owner);
+          throw toFailure(`creating PVC ${pvc.metadata?.name}`, err);
+        }
+      }
+    },
+
+    /**
+     * Creates child Jobs for the current attempt. A Job that already exists with this JobSet's UID
+     * was created by an earlier try of this activity (or is an old attempt the next pass deletes):
+     * both are fine. A Job of the same name that belongs to something else is an error.
+     */
+    async createJobs(input: JobSetTarget & { status: JobSetStatus; jobs: JobRef[] }): Promise<void> {
+      const js = input.jobSet;
+      const namespace = jobSetNamespace(js);
+      const errors: string[] = [];
+      let permanent = false;
+      await inBatches(input.jobs, async (ref) => {
+        const body = buildJob(js, ref.replicatedJob, ref.jobIndex, input.status, input.owner ? { ownerReference: input.owner } : {});
+        try {
+          await kube.batch.createNamespacedJob({ namespace, body });
+        } catch (err) {
+          if (isAlreadyExists(err)) {
+            const existing = await kube.batch.readNamespacedJob({ name: body.metadata.name, namespace }).catch(() => undefined);
+            const ours = existing?.metadata?.labels?.[Label.JobSetUID] === body.metadata.labels[Label.JobSetUID];
+            if (existing === undefined || ours) return;
+            errors.push(`job ${body.metadata.name} already exists and does not belong to this JobSet`);
+            return;
+          }
+          permanent ||= isPermanent(err);
+          errors.push(`job ${body.metadata.name}: ${describeError(err)}`);
+        }
+      });
+      if (errors.length > 0) {
+        await emit(js, [{ type: 'Warning', reason: EventReason.JobCreationFailed, message: errors.join('; ') }], input.owner);
+        const message = `creating child Jobs failed: ${errors.join('; ')}`;
+        throw permanent
+          ? ApplicationFailure.nonRetryable(message, 'JobCreationFailed')
+          : ApplicationFailure.retryable(message, 'JobCreationFailed');
+      }
+    },
+
+    /** Deletes Jobs with foreground propagation: the Job object stays until its pods are gone. */
+    async deleteJobs(input: { namespace: string; names: string[] }): Promise<void> {
+      await inBatches(input.names, async (name) => {
+        try {
+          await kube.batch.deleteNamespacedJob({ name, namespace: input.namespace, propagationPolicy: 'Foreground' });
+        } catch (err) {
+          if (!isNotFound(err)) throw toFailure(`deleting job ${name}`, err);
+        }
+      });
+    },
+
+    /** Sets spec.suspend=true; the Job controller then deletes the pods. */
+    async suspendJobs(input: { namespace: string; names: string[] }): Promise<void> {
+      await inBatches(input.names, async (name) => {
+        try {
+          await kube.batch.patchNamespacedJob(
+            { name, namespace: input.namespace, body: { spec: { suspend: true } } },
+            setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+          );
+        } catch (err) {
+          if (!isNotFound(err)) throw toFailure(`suspending job ${name}`, err);
+        }
+      });
+    },
+
+    /**
+     * Resumes suspended Jobs as upstream does (the Kueue contract): clear status.startTime (the
+     * pod template of a Job that has started is immutable), merge the current rjob's pod-template
+     * scheduling fields into the Job's, then suspend=false.
+     */
+    async resumeJobs(input: JobSetTarget & { jobs: Array<{ name: string; replicatedJob: string }> }): Promise<void> {
+      const js = input.jobSet;
+      const namespace = jobSetNamespace(js);
+      const rjobs = new Map<string, ReplicatedJob>(js.spec.replicatedJobs.map((r) => [r.name, r]));
+      await inBatches(input.jobs, async ({ name, replicatedJob }) => {
+        try {
+          let job = await kube.batch.readNamespacedJob({ name, namespace });
+          if (job.status?.startTime) {
+            job.status.startTime = undefined;
+            job = await kube.batch.replaceNamespacedJobStatus({ name, namespace, body: job });
+          }
+          const rjob = rjobs.get(replicatedJob);
+          if (rjob && job.spec) {
+            job.spec.template = mergeForResume(job.spec.template, rjob.template.spec.template as V1PodTemplateSpec);
+          }
+          if (job.spec) job.spec.suspend = false;
+          await kube.batch.replaceNamespacedJob({ name, namespace, body: job });
+        } catch (err) {
+          if (!isNotFound(err)) throw toFailure(`resuming job ${name}`, err);
+        }
+      });
+    },
+
+    /** Emits Kubernetes Events about the JobSet (after the status they explain is published). */
+    async emitEvents(input: JobSetTarget & { events: JobSetEvent[] }): Promise<void> {
+      await emit(input.jobSet, input.events, input.owner);
+    },
+
+    /**
+     * Deletes every child object (Jobs, the Service, PVCs whose policy says Delete) and waits
+     * until no child Job is left. Used when the JobSet is deleted and when its TTL expires.
+     */
+    async deleteChildren(input: JobSetTarget): Promise<void> {
+      const js = input.jobSet;
+      const namespace = jobSetNamespace(js);
+      const ctx = Context.current();
+      try {
+        await kube.batch.deleteCollectionNamespacedJob({ namespace, labelSelector: childSelector(js), propagationPolicy: 'Foreground' });
+      } catch (err) {
+        if (!isNotFound(err)) throw toFailure('deleting child Jobs', err);
+      }
+      if (js.spec.network.enableDNSHostnames) {
+        try {
+          const svc = await kube.core.readNamespacedService({ name: subdomain(js), namespace });
+          // Only the Service this JobSet made: same jobset-name label (never a user's own Service).
+          if (svc.metadata?.labels?.[Label.JobSetName] === jobSetName(js)) {
+            await kube.core.deleteNamespacedService({ name: subdomain(js), namespace });
+          }
+        } catch (err) {
+          if (!isNotFound(err)) throw toFailure('deleting the headless Service', err);
+        }
+      }
+      for (const policy of js.spec.volumeClaimPolicies ?? []) {
+        if (policy.retentionPolicy.whenDeleted !== 'Delete') continue;
+        for (const pvc of buildPVCs({ ...js, spec: { ...js.spec, volumeClaimPolicies: [policy] } })) {
+          try {
+            await kube.core.deleteNamespacedPersistentVolumeClaim({ name: pvc.metadata?.name ?? '', namespace });
+          } catch (err) {
+            if (!isNotFound(err)) throw toFailure(`deleting PVC ${pvc.metadata?.name}`, err);
+          }
+        }
+      }
+      for (;;) {
+        const { jobs } = await listChildJobs(js);
+        if (jobs.size === 0) return;
+        ctx.heartbeat({ remaining: jobs.size });
+        await ctx.sleep(500);
+      }
+    },
+  };
+}
+
+export type JobSetActivities = ReturnType<typeof createJobSetActivities>;

@@ -1,0 +1,81 @@
+// Runs JobSets for tests the way users do: a worker hosting the real workflows and activities,
+// a JobSet parsed and validated by src/api, started under its workflow ID on the real dev server.
+import { randomUUID } from 'node:crypto';
+
+import type { V1Job } from '@kubernetes/client-node';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+
+import { createActivities } from '../../../activities/index.js';
+import { Label } from '../../../src/api/constants.js';
+import { parseJobSet } from '../../../src/api/load.js';
+import type { JobSet, JobSetInput, JobSetStatus } from '../../../src/api/schema.js';
+import { workflowId } from '../../../src/core/naming.js';
+import { jobSetWorkflow, type JobSetWorkflowInput } from '../../../workflows/jobset.js';
+import { statusQuery } from '../../../workflows/messages.js';
+import { eventually, kube } from './kube.js';
+import { workflowBundle } from './temporal.js';
+
+export async function createJobSetWorker(env: TestWorkflowEnvironment, taskQueue: string): Promise<Worker> {
+  return Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities(kube()),
+  });
+}
+
+/** A JobSet in `namespace`, parsed and validated as the SDK does, with a fresh UID. */
+export function jobSetIn(namespace: string, input: JobSetInput): JobSet {
+  const js = parseJobSet({ ...input, metadata: { ...input.metadata, namespace } });
+  return { ...js, metadata: { ...js.metadata, uid: randomUUID() } };
+}
+
+export async function startJobSet(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  jobSet: JobSet,
+  extra: Omit<JobSetWorkflowInput, 'jobSet'> = {},
+): Promise<WorkflowHandle<typeof jobSetWorkflow>> {
+  return env.client.workflow.start(jobSetWorkflow, {
+    taskQueue,
+    workflowId: workflowId(jobSet.metadata.namespace!, jobSet.metadata.name!),
+    args: [{ jobSet, ...extra }],
+  });
+}
+
+/** The final status, whether the workflow completed (Completed) or failed with JobSetFailed. */
+export async function finalStatus(handle: WorkflowHandle<typeof jobSetWorkflow>): Promise<JobSetStatus> {
+  try {
+    return await handle.result();
+  } catch {
+    return handle.query(statusQuery);
+  }
+}
+
+export async function childJobs(namespace: string, jobSetName: string): Promise<V1Job[]> {
+  const list = await kube().batch.listNamespacedJob({ namespace, labelSelector: `${Label.JobSetName}=${jobSetName}` });
+  return list.items.sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+}
+
+/** Waits until `probe` holds on the JobSet's status (queried from the workflow). */
+export async function statusEventually(
+  handle: WorkflowHandle<typeof jobSetWorkflow>,
+  what: string,
+  probe: (s: JobSetStatus) => boolean,
+  timeoutMs = 120_000,
+): Promise<JobSetStatus> {
+  return eventually(what, async () => {
+    const s = await handle.query(statusQuery);
+    return probe(s) ? s : undefined;
+  }, timeoutMs);
+}
+
+/** A pod template for the fake cluster: KWOK runs no container, the annotations say how it ends. */
+export function podTemplate(annotations: Record<string, string> = {}) {
+  return {
+    metadata: { annotations: { 'kwok-sim/run-duration': '2s', ...annotations } },
+    spec: { restartPolicy: 'Never' as const, containers: [{ name: 'main', image: 'busybox' }] },
+  };
+}

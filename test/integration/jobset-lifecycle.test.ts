@@ -1,0 +1,82 @@
+// The JobSet workflow against the real dev server and the real cluster: the upstream outcomes
+// (children, labels, Service, conditions, restarts) for success, failure and restart policies.
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+
+import { Label } from '../../src/api/constants.js';
+import { jobKey } from '../../src/core/naming.js';
+import { childJobs, createJobSetWorker, finalStatus, jobSetIn, podTemplate, startJobSet } from './helpers/jobset.js';
+import { createTestNamespace, deleteTestNamespace, kube } from './helpers/kube.js';
+import { createTemporalEnv } from './helpers/temporal.js';
+
+const taskQueue = 'jobset-lifecycle';
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+let namespace: string;
+
+beforeAll(async () => {
+  env = await createTemporalEnv();
+  namespace = await createTestNamespace('lifecycle');
+  worker = await createJobSetWorker(env, taskQueue);
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await deleteTestNamespace(namespace);
+  await env?.teardown();
+});
+
+test('leader x1 + workers x2 (parallelism 4) runs every child with upstream labels and ends Completed', async () => {
+  const js = jobSetIn(namespace, {
+    metadata: { name: 'pt' },
+    spec: {
+      replicatedJobs: [
+        { name: 'leader', replicas: 1, template: { spec: { parallelism: 1, completions: 1, backoffLimit: 0, template: podTemplate() } } },
+        { name: 'workers', replicas: 2, template: { spec: { parallelism: 4, completions: 4, backoffLimit: 0, template: podTemplate() } } },
+      ],
+    },
+  });
+  const handle = await startJobSet(env, taskQueue, js);
+  const status = await finalStatus(handle);
+
+  expect(status.terminalState).toBe('Completed');
+  const completed = status.conditions.find((c) => c.type === 'Completed');
+  expect(completed).toMatchObject({ status: 'True', reason: 'AllJobsCompleted', message: 'jobset completed successfully' });
+
+  const jobs = await childJobs(namespace, 'pt');
+  expect(jobs.map((j) => j.metadata?.name)).toEqual(['pt-leader-0', 'pt-workers-0', 'pt-workers-1']);
+  const w1 = jobs[2]!;
+  const expected = {
+    [Label.JobSetName]: 'pt',
+    [Label.JobSetUID]: js.metadata.uid!,
+    [Label.ReplicatedJobName]: 'workers',
+    [Label.ReplicatedJobReplicas]: '2',
+    [Label.GlobalReplicas]: '3',
+    [Label.JobIndex]: '1',
+    [Label.JobGlobalIndex]: '2',
+    [Label.JobKey]: jobKey(namespace, 'pt-workers-1'),
+    [Label.GroupName]: 'default',
+    [Label.GroupReplicas]: '3',
+    [Label.JobGroupIndex]: '2',
+    [Label.RestartAttempt]: '0',
+  };
+  expect(w1.metadata?.labels).toMatchObject(expected);
+  expect(w1.metadata?.annotations).toMatchObject(expected);
+  expect(w1.spec?.template.metadata?.labels).toMatchObject(expected);
+  expect(w1.spec?.template.metadata?.annotations).toMatchObject(expected);
+  expect(w1.spec?.completionMode).toBe('Indexed');
+  expect(w1.spec?.template.spec?.subdomain).toBe('pt');
+
+  const svc = await kube().core.readNamespacedService({ name: 'pt', namespace });
+  expect(svc.spec?.clusterIP).toBe('None');
+  expect(svc.spec?.selector).toEqual({ [Label.JobSetName]: 'pt' });
+  expect(svc.spec?.publishNotReadyAddresses).toBe(true);
+
+  // Pod hostnames come from the Indexed Job: <js>-<rjob>-<jobIndex>-<podIndex> under the subdomain.
+  const pods = await kube().core.listNamespacedPod({ namespace, labelSelector: `batch.kubernetes.io/job-name=pt-workers-1` });
+  expect(pods.items.map((p) => p.spec?.hostname).sort()).toEqual(['pt-workers-1-0', 'pt-workers-1-1', 'pt-workers-1-2', 'pt-workers-1-3']);
+  expect(new Set(pods.items.map((p) => p.spec?.subdomain))).toEqual(new Set(['pt']));
+});

@@ -1,0 +1,36 @@
+// Worker configuration from the environment, validated with zod so a typo fails at start with
+// the variable's name instead of at the first workflow.
+import { z } from 'zod';
+
+const optionalPath = z.string().min(1).optional();
+
+export const workerConfigSchema = z.object({
+  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  JOBSET_TASK_QUEUE: z.string().min(1).default('jobset'),
+  /** Kubeconfig file; unset = the default loading rules (in-cluster service account, ~/.kube/config). */
+  KUBECONFIG: optionalPath,
+  /** mTLS to a secured Temporal: client certificate and key, and optionally the server CA. */
+  TEMPORAL_TLS_CERT: optionalPath,
+  TEMPORAL_TLS_KEY: optionalPath,
+  TEMPORAL_TLS_CA: optionalPath,
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** Port of /metrics, /healthz and /readyz on 127.0.0.1 (0 = off). */
+  JOBSET_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  JOBSET_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+}).refine((c) => Boolean(c.TEMPORAL_TLS_CERT) === Boolean(c.TEMPORAL_TLS_KEY), {
+  message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together',
+  path: ['TEMPORAL_TLS_CERT'],
+});
+
+export type WorkerConfig = z.output<typeof workerConfigSchema>;
+
+/** Reads the configuration; throws an Error listing every bad variable. */
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const parsed = workerConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid worker configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,15 @@
+// Queries and Updates of the JobSet workflow, declared once and imported by the workflow and by
+// every client (SDK, CLI, bridge) so the two sides cannot drift.
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+
+import type { JobSet, JobSetStatus } from '../src/api/schema.js';
+import type { ResumeRequest, SuspendRequest } from '../src/api/updates.js';
+
+/** The upstream JobSet status object. */
+export const statusQuery = defineQuery<JobSetStatus>('status');
+/** The JobSet as the workflow currently runs it (spec after suspend/resume changes). */
+export const jobSetQuery = defineQuery<JobSet>('jobSet');
+/** Suspend the JobSet; returns the status once the child Jobs have been told to suspend. */
+export const suspendUpdate = defineUpdate<JobSetStatus, [SuspendRequest?]>('suspend');
+/** Resume the JobSet, optionally changing pod-template scheduling fields; returns the status. */
+export const resumeUpdate = defineUpdate<JobSetStatus, [ResumeRequest?]>('resume');
