@@ -39,6 +39,11 @@ export interface Observation {
   jobs: ObservedJob[];
   /** The headless Service named after the subdomain exists. */
   serviceExists: boolean;
+  /**
+   * Every PVC of spec.volumeClaimPolicies exists. Optional: when not reported, decide emits
+   * EnsurePVCs on every pass, as upstream does (the action is idempotent).
+   */
+  pvcsExist?: boolean;
 }
 
 /** A Job the decision wants created: the manifest is built from the spec and status by core/manifests. */
