@@ -38,7 +38,8 @@ export interface ObserveResult {
 
 /** Upstream creates and deletes child Jobs 50 at a time (const.MaxParallelism). */
 const PARALLELISM = 50;
-const HEARTBEAT_MS = 5_000;
+// Well inside the workflow's 10 s heartbeat timeout: a dead worker's watch is retried within ~10 s.
+const HEARTBEAT_MS = 2_000;
 
 async function inBatches<T>(items: readonly T[], fn: (item: T) => Promise<void>): Promise<void> {
   for (let i = 0; i < items.length; i += PARALLELISM) {

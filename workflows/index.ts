@@ -2,3 +2,4 @@
 // @temporalio/workflow, deterministic project code and activity *types*.
 export { stackCheckWorkflow } from './stack-check.js';
 export { jobSetWorkflow } from './jobset.js';
+export { jobSetCleanupWorkflow } from './cleanup.js';

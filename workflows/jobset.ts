@@ -20,8 +20,10 @@ import {
 } from '@temporalio/workflow';
 
 import type { JobSetActivities, ObserveResult } from '../activities/jobset.js';
-import type { JobSet, JobSetStatus } from '../src/api/schema.js';
+import { issuesFromZod, formatIssue } from '../src/api/errors.js';
+import { jobSetSchema, type JobSet, type JobSetStatus } from '../src/api/schema.js';
 import { applyResume, parseResumeRequest, parseSuspendRequest, type ResumeRequest, type SuspendRequest } from '../src/api/updates.js';
+import { validateCreate } from '../src/api/validate-create.js';
 import { decide, initialStatus, isTerminal } from '../src/core/decide.js';
 import { jobSetName, jobSetNamespace } from '../src/core/naming.js';
 import { describeStatus, jobSetState } from '../src/core/state.js';
@@ -53,14 +55,29 @@ const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '
 const act = proxyActivities<JobSetActivities>({ startToCloseTimeout: '5 minutes', retry });
 const watch = proxyActivities<JobSetActivities>({
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: '10 seconds',
   retry,
 });
 
 const DEFAULT_MAX_PASSES = 500;
 
+/**
+ * Defaults and validates the JobSet once more inside the workflow: clients in other languages
+ * (the Python SDK, `temporal workflow start`) can only check its shape. An invalid JobSet fails
+ * the workflow before anything is created on the cluster.
+ */
+function admit(input: unknown): JobSet {
+  const parsed = jobSetSchema.safeParse(input);
+  const issues = parsed.success ? validateCreate(parsed.data) : issuesFromZod(parsed.error);
+  if (!parsed.success || issues.length > 0 || !parsed.data.metadata.name) {
+    const lines = issues.length > 0 ? issues.map(formatIssue) : ['metadata.name: Required value'];
+    throw ApplicationFailure.create({ type: 'InvalidJobSet', message: `invalid JobSet:\n${lines.join('\n')}`, nonRetryable: true, details: [issues] });
+  }
+  return parsed.data;
+}
+
 export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<JobSetStatus> {
-  let js = input.jobSet;
+  let js = admit(input.jobSet);
   let status: JobSetStatus = input.status ?? initialStatus();
   let lastObservation: Observation | undefined;
   let lastDigest: string | undefined;
@@ -131,7 +148,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<JobSet
     try {
       return await scope.run(() =>
         watch.observeChildren.executeWithOptions(
-          { startToCloseTimeout: '10 minutes', heartbeatTimeout: '30 seconds', retry, summary: `watch child Jobs of ${namespace}/${name}` },
+          { startToCloseTimeout: '10 minutes', heartbeatTimeout: '10 seconds', retry, summary: `watch child Jobs of ${namespace}/${name}` },
           [{ ...target(), ...(lastDigest && !immediate ? { lastDigest } : {}), maxWaitMs: input.observeMaxWaitMs ?? 60_000 }],
         ),
       );

@@ -6,7 +6,7 @@ import type { Worker } from '@temporalio/worker';
 import { Label } from '../../src/api/constants.js';
 import { jobKey } from '../../src/core/naming.js';
 import { childJobs, createJobSetWorker, finalStatus, jobSetIn, podTemplate, startJobSet } from './helpers/jobset.js';
-import { createTestNamespace, deleteTestNamespace, kube } from './helpers/kube.js';
+import { createTestNamespace, deleteTestNamespace, eventually, kube } from './helpers/kube.js';
 import { createTemporalEnv } from './helpers/temporal.js';
 
 const taskQueue = 'jobset-lifecycle';
@@ -79,4 +79,46 @@ test('leader x1 + workers x2 (parallelism 4) runs every child with upstream labe
   const pods = await kube().core.listNamespacedPod({ namespace, labelSelector: `batch.kubernetes.io/job-name=pt-workers-1` });
   expect(pods.items.map((p) => p.spec?.hostname).sort()).toEqual(['pt-workers-1-0', 'pt-workers-1-1', 'pt-workers-1-2', 'pt-workers-1-3']);
   expect(new Set(pods.items.map((p) => p.spec?.subdomain))).toEqual(new Set(['pt']));
+});
+
+test('success policy Any on a target completes when one targeted Job succeeds and deletes the others', async () => {
+  const js = jobSetIn(namespace, {
+    metadata: { name: 'any' },
+    spec: {
+      successPolicy: { operator: 'Any', targetReplicatedJobs: ['driver'] },
+      replicatedJobs: [
+        { name: 'driver', replicas: 1, template: { spec: { backoffLimit: 0, template: podTemplate({ 'kwok-sim/run-duration': '1s' }) } } },
+        { name: 'workers', replicas: 2, template: { spec: { backoffLimit: 0, template: podTemplate({ 'kwok-sim/run-duration': '10m' }) } } },
+      ],
+    },
+  });
+  const status = await finalStatus(await startJobSet(env, taskQueue, js));
+  expect(status.terminalState).toBe('Completed');
+  expect(status.conditions.find((c) => c.type === 'Completed')?.reason).toBe('AllJobsCompleted');
+  // The still-running workers are deleted; the finished driver is kept, as upstream.
+  const names = await eventually('the running workers to be deleted', async () => {
+    const jobs = (await childJobs(namespace, 'any')).filter((j) => !j.metadata?.deletionTimestamp);
+    return jobs.length === 1 ? jobs.map((j) => j.metadata?.name) : undefined;
+  });
+  expect(names).toEqual(['any-driver-0']);
+});
+
+test('without a failure policy a failing pod fails the JobSet with FailedJobs naming the first failed Job', async () => {
+  const js = jobSetIn(namespace, {
+    metadata: { name: 'nofp' },
+    spec: {
+      replicatedJobs: [
+        { name: 'ok', replicas: 1, template: { spec: { backoffLimit: 0, template: podTemplate({ 'kwok-sim/run-duration': '10m' }) } } },
+        { name: 'bad', replicas: 1, template: { spec: { backoffLimit: 0, template: podTemplate({ 'kwok-sim/fail': 'true', 'kwok-sim/run-duration': '1s' }) } } },
+      ],
+    },
+  });
+  const status = await finalStatus(await startJobSet(env, taskQueue, js));
+  expect(status.terminalState).toBe('Failed');
+  expect(status.restarts).toBe(0);
+  expect(status.conditions.find((c) => c.type === 'Failed')).toMatchObject({
+    status: 'True',
+    reason: 'FailedJobs',
+    message: 'jobset failed due to one or more job failures (first failed job: nofp-bad-0)',
+  });
 });

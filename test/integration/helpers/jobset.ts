@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { V1Job } from '@kubernetes/client-node';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 
@@ -37,7 +37,7 @@ export async function startJobSet(
   taskQueue: string,
   jobSet: JobSet,
   extra: Omit<JobSetWorkflowInput, 'jobSet'> = {},
-): Promise<WorkflowHandle<typeof jobSetWorkflow>> {
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof jobSetWorkflow>> {
   return env.client.workflow.start(jobSetWorkflow, {
     taskQueue,
     workflowId: workflowId(jobSet.metadata.namespace!, jobSet.metadata.name!),
