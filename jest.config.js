@@ -1,5 +1,6 @@
-// Two projects: `unit` (pure logic, no servers) and `integration` (the real Temporal dev server
-// and the real local cluster, started once per run by the global setup). ESM throughout, so jest
+// Projects: `unit` (pure logic, no servers); `integration`, `e2e` (CLI, bridge, kubectl) and
+// `resilience` (faults) run against the real Temporal dev server and the real local cluster,
+// started once per run by the global setup. ESM throughout, so jest
 // runs under `node --experimental-vm-modules` (see package.json scripts).
 const tsJest = {
   '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],
@@ -16,14 +17,13 @@ const common = {
 export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
-    {
+    ...['integration', 'e2e', 'resilience'].map((name) => ({
       ...common,
-      displayName: 'integration',
-      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      displayName: name,
+      testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
       globalSetup: '<rootDir>/test/integration/global-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/integration/setup-timeout.ts'],
       slowTestThreshold: 60,
-      // Real servers on a loaded 2-core machine: generous per-test limits, no timing assertions.
-      testTimeout: 240_000,
-    },
+    })),
   ],
 };

@@ -7,7 +7,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { PatchStrategy, setHeaderOptions, type V1Job, type V1OwnerReference, type V1PodTemplateSpec } from '@kubernetes/client-node';
 
-import { API_VERSION, EventReason, KIND, Label } from '../src/api/constants.js';
+import { API_VERSION, EventReason, GROUP, KIND, Label, PLURAL, VERSION } from '../src/api/constants.js';
 import type { JobSet, JobSetStatus, ReplicatedJob } from '../src/api/schema.js';
 import { observationDigest } from '../src/core/decide.js';
 import { buildJob, buildPVCs, buildService, mergeForResume } from '../src/core/manifests.js';
@@ -302,6 +302,24 @@ export function createJobSetActivities(kube: KubeClients) {
           if (!isNotFound(err)) throw toFailure(`resuming job ${name}`, err);
         }
       });
+    },
+
+    /**
+     * Writes the status to the JobSet custom resource's status subresource (JobSets that came
+     * through the bridge). A merge patch of the whole status: the workflow is the only writer, so
+     * there is nothing to conflict with. A resource that is gone is not an error: the bridge
+     * cancels its workflow.
+     */
+    async writeStatus(input: JobSetTarget & { status: JobSetStatus }): Promise<void> {
+      const js = input.jobSet;
+      try {
+        await kube.custom.patchNamespacedCustomObjectStatus(
+          { group: GROUP, version: VERSION, namespace: jobSetNamespace(js), plural: PLURAL, name: jobSetName(js), body: { status: input.status } },
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+        );
+      } catch (err) {
+        if (!isNotFound(err)) throw toFailure('writing the JobSet status', err);
+      }
     },
 
     /** Emits Kubernetes Events about the JobSet (after the status they explain is published). */

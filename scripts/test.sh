@@ -21,6 +21,6 @@ jest() { node --experimental-vm-modules node_modules/jest/bin/jest.js "$@"; }
 echo "== unit tests"
 jest --selectProjects unit --json --outputFile="$results/unit.json"
 echo "== integration tests (real Temporal dev server, real kube-apiserver, controller-manager, scheduler, KWOK)"
-jest --selectProjects integration --runInBand --json --outputFile="$results/integration.json"
+jest --selectProjects integration e2e resilience --runInBand --json --outputFile="$results/integration.json"
 
 node scripts/summarize-results.mjs "$results"/*.json

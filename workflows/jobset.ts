@@ -200,7 +200,16 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<JobSet
     const changed = JSON.stringify(decision.status) !== JSON.stringify(status);
     status = decision.status;
     for (const action of decision.actions) await perform(action);
-    if (changed) publish();
+    if (changed) {
+      publish();
+      // The custom resource (bridge) shows the same status object, for kubectl get/wait/describe.
+      if (owner) {
+        await act.writeStatus.executeWithOptions(
+          { startToCloseTimeout: '1 minute', retry, summary: 'write status to the JobSet resource' },
+          [{ ...target(), status }],
+        );
+      }
+    }
     if (decision.events.length > 0) {
       await act.emitEvents.executeWithOptions(
         { startToCloseTimeout: '1 minute', retry, summary: decision.events.map((e) => e.reason).join(', ') },
