@@ -19,12 +19,14 @@ import {
   RestartStrategy,
   TerminalState,
 } from './constants.js';
+import { ValidationMessage } from './messages.js';
 
 const int32 = z.number().int().min(-2147483648).max(2147483647);
 const nonNegInt32 = z.number().int().min(0).max(2147483647);
 const stringMap = z.record(z.string(), z.string());
 const enumOf = <T extends Record<string, string>>(o: T) =>
   z.enum(Object.values(o) as [T[keyof T], ...T[keyof T][]]);
+type JobFailureReasonValue = (typeof JobFailureReason)[keyof typeof JobFailureReason];
 
 // ---------------------------------------------------------------------------------------------
 // Kubernetes objects we only partly check
@@ -35,7 +37,11 @@ const objectMetaSchema = z.looseObject({
   annotations: stringMap.optional(),
 });
 
-const containerSchema = z.looseObject({ name: z.string().min(1) });
+const containerSchema = z.looseObject({
+  name: z.string().min(1),
+  // Read by the volume-claim-policy checks, so it must have the shape they expect.
+  volumeMounts: z.array(z.looseObject({ name: z.string().min(1) })).optional(),
+});
 const volumeSchema = z.looseObject({ name: z.string().min(1) });
 const tolerationSchema = z.looseObject({
   key: z.string().optional(),
@@ -111,7 +117,14 @@ export const failurePolicyRuleSchema = z.strictObject({
   /** Defaulted to `failurePolicyRule<index>` by the failure policy schema when empty. */
   name: z.string().default(''),
   action: enumOf(FailurePolicyAction),
-  onJobFailureReasons: z.array(enumOf(JobFailureReason)).optional(),
+  onJobFailureReasons: z
+    .array(
+      // The upstream webhook's message, so the error reads the same as with upstream JobSet.
+      z.enum(Object.values(JobFailureReason) as [JobFailureReasonValue, ...JobFailureReasonValue[]], {
+        error: (iss) => ValidationMessage.FailureReason(String(iss.input)),
+      }),
+    )
+    .optional(),
   onJobFailureMessagePatterns: z.array(z.string()).optional(),
   targetReplicatedJobs: z.array(z.string()).optional(),
 });
