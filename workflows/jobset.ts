@@ -105,7 +105,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<JobSet
       return status;
     },
     {
-      validator: (request?: SuspendRequest) => {
+      validator: (request: SuspendRequest) => {
         parseSuspendRequest(request);
         if (isTerminal(status)) throw new Error(`JobSet ${namespace}/${name} is finished (${status.terminalState}); it cannot be suspended`);
       },
@@ -113,7 +113,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<JobSet
   );
   setHandler(
     resumeUpdate,
-    async (request?: ResumeRequest) => {
+    async (request: ResumeRequest) => {
       js = applyResume(js, parseResumeRequest(js, request));
       const mine = ++specVersion;
       wake();
@@ -121,7 +121,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<JobSet
       return status;
     },
     {
-      validator: (request?: ResumeRequest) => {
+      validator: (request: ResumeRequest) => {
         parseResumeRequest(js, request);
         if (isTerminal(status)) throw new Error(`JobSet ${namespace}/${name} is finished (${status.terminalState}); it cannot be resumed`);
       },

@@ -9,7 +9,8 @@ import type { ResumeRequest, SuspendRequest } from '../src/api/updates.js';
 export const statusQuery = defineQuery<JobSetStatus>('status');
 /** The JobSet as the workflow currently runs it (spec after suspend/resume changes). */
 export const jobSetQuery = defineQuery<JobSet>('jobSet');
-/** Suspend the JobSet; returns the status once the child Jobs have been told to suspend. */
-export const suspendUpdate = defineUpdate<JobSetStatus, [SuspendRequest?]>('suspend');
+/**
+ * Suspend the JobSet (argument `{}`; clients in other languages may omit it); returns the status once the child Jobs have been told to suspend. */
+export const suspendUpdate = defineUpdate<JobSetStatus, [SuspendRequest]>('suspend');
 /** Resume the JobSet, optionally changing pod-template scheduling fields; returns the status. */
-export const resumeUpdate = defineUpdate<JobSetStatus, [ResumeRequest?]>('resume');
+export const resumeUpdate = defineUpdate<JobSetStatus, [ResumeRequest]>('resume');

@@ -79,3 +79,29 @@ export function podTemplate(annotations: Record<string, string> = {}) {
     spec: { restartPolicy: 'Never' as const, containers: [{ name: 'main', image: 'busybox' }] },
   };
 }
+
+export interface JobEvent {
+  phase: string;
+  job: V1Job;
+}
+
+/**
+ * Records the child Job events of one JobSet from a single watch stream, in the order the API
+ * server produced them, so tests can assert orderings ("X was created only after Y was ready")
+ * without timing.
+ */
+export async function recordJobEvents(namespace: string, jobSetName: string) {
+  const events: JobEvent[] = [];
+  const controller = await kube().watch.watch(
+    `/apis/batch/v1/namespaces/${namespace}/jobs`,
+    { labelSelector: `${Label.JobSetName}=${jobSetName}` },
+    (phase: string, job: V1Job) => events.push({ phase, job }),
+    () => undefined,
+  );
+  return {
+    events,
+    stop: () => controller.abort(),
+    /** Index of the first event matching `pred`, or -1. */
+    indexOf: (pred: (e: JobEvent) => boolean) => events.findIndex(pred),
+  };
+}
