@@ -27,7 +27,7 @@ export async function createJobSetWorker(env: TestWorkflowEnvironment, taskQueue
 }
 
 /** A JobSet in `namespace`, parsed and validated as the SDK does, with a fresh UID. */
-export function jobSetIn(namespace: string, input: JobSetInput): JobSet {
+export function jobSetIn(namespace: string, input: JobSetInput | JobSet): JobSet {
   const js = parseJobSet({ ...input, metadata: { ...input.metadata, namespace } });
   return { ...js, metadata: { ...js.metadata, uid: randomUUID() } };
 }
