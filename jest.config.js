@@ -12,6 +12,10 @@ const common = {
   // Source imports use the `.js` suffix that Node's ESM resolution needs; map it back to `.ts`.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testEnvironment: 'node',
+  // .state/ holds the local cluster's etcd data, whose `*.snap` files jest would otherwise read
+  // as obsolete snapshots (and fail the run); .tools/ and the Python venv are not ours to scan.
+  modulePathIgnorePatterns: ['<rootDir>/.state/', '<rootDir>/clients/python/.venv/', '<rootDir>/dist/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.state/'],
 };
 
 export default {

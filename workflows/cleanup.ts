@@ -6,7 +6,7 @@ import type { V1OwnerReference } from '@kubernetes/client-node';
 import { proxyActivities } from '@temporalio/workflow';
 
 import type { JobSetActivities } from '../activities/jobset.js';
-import type { JobSet } from '../src/api/schema.js';
+import { jobSetSchema, type JobSet } from '../src/api/schema.js';
 import { jobSetName, jobSetNamespace } from '../src/core/naming.js';
 
 export interface JobSetCleanupInput {
@@ -24,7 +24,12 @@ const options = {
 const { deleteChildren } = proxyActivities<JobSetActivities>(options);
 
 export async function jobSetCleanupWorkflow(input: JobSetCleanupInput): Promise<void> {
-  const js = input.jobSet;
+  // The JobSet as the client read it: defaulted when its workflow ran it, raw from the workflow's
+  // input when that workflow refused it. A JobSet that does not even parse was refused before
+  // anything was created, so there is nothing to delete.
+  const parsed = jobSetSchema.safeParse(input.jobSet);
+  if (!parsed.success || !parsed.data.metadata.name) return;
+  const js = parsed.data;
   await deleteChildren.executeWithOptions(
     { ...options, summary: `JobSet ${jobSetNamespace(js)}/${jobSetName(js)} deleted: delete child objects` },
     [input.owner ? { jobSet: js, owner: input.owner } : { jobSet: js }],

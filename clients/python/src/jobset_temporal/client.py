@@ -1,0 +1,460 @@
+"""The JobSet client: JobSets run by jobset-temporal, reached through the temporalio SDK.
+
+One JobSet = one workflow of type ``jobSetWorkflow`` under the ID ``jobset/<namespace>/<name>``,
+hosted by the TypeScript worker. Its queries ``status`` and ``jobSet`` give the upstream status
+object and the JobSet; its updates ``suspend`` and ``resume`` change it. The latest run under the
+ID tells whether the JobSet exists: a cancelled ``jobSetWorkflow`` run or a
+``jobSetCleanupWorkflow`` run means it was deleted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from temporalio.client import (
+    Client,
+    WorkflowExecutionDescription,
+    WorkflowExecutionStatus,
+    WorkflowFailureError,
+    WorkflowHandle,
+    WorkflowQueryFailedError,
+    WorkflowUpdateFailedError,
+)
+from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode, TLSConfig
+
+from .errors import (
+    FieldIssue,
+    JobSetConditionUnreachableError,
+    JobSetConflictError,
+    JobSetFailedError,
+    JobSetNotFoundError,
+    JobSetUpdateRejectedError,
+    JobSetValidationError,
+    JobSetWaitTimeoutError,
+)
+from .schema import format_path, load_jobset, validate_jobset
+
+WORKFLOW_TYPE = "jobSetWorkflow"
+CLEANUP_WORKFLOW_TYPE = "jobSetCleanupWorkflow"
+DEFAULT_TASK_QUEUE = "jobset"
+DEFAULT_NAMESPACE = "default"
+
+_NAMESPACE_KEY = SearchAttributeKey.for_keyword("JobSetNamespace")
+_NAME_KEY = SearchAttributeKey.for_keyword("JobSetName")
+_STATE_KEY = SearchAttributeKey.for_keyword("JobSetState")
+
+# Pod-template fields a resume request may change (the Kueue contract), per replicated job.
+_RESUME_FIELDS = {"labels", "annotations", "nodeSelector", "tolerations", "schedulingGates"}
+
+
+def workflow_id(namespace: str, name: str) -> str:
+    """The workflow ID of a JobSet: ``jobset/<namespace>/<name>``."""
+    return f"jobset/{namespace}/{name}"
+
+
+def _is_true(status: dict[str, Any], condition: str) -> bool:
+    return any(c.get("type") == condition and c.get("status") == "True" for c in status.get("conditions") or [])
+
+
+def job_set_state(job_set: dict[str, Any], status: dict[str, Any]) -> str:
+    """Running, Restarting, Suspended, Completed or Failed (as src/core/state.ts derives it)."""
+    if status.get("terminalState") == "Completed" or _is_true(status, "Completed"):
+        return "Completed"
+    if status.get("terminalState") == "Failed" or _is_true(status, "Failed"):
+        return "Failed"
+    if (job_set.get("spec") or {}).get("suspend") is True:
+        return "Suspended"
+    if _is_true(status, "RestartingJobSet"):
+        return "Restarting"
+    return "Running"
+
+
+def _finished(status: dict[str, Any]) -> bool:
+    return status.get("terminalState") in ("Completed", "Failed")
+
+
+def _reached(status: dict[str, Any], condition: str) -> bool:
+    if condition in ("Completed", "Failed"):
+        return status.get("terminalState") == condition or _is_true(status, condition)
+    return _is_true(status, condition)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == [] or value == {}
+
+
+def _differences(submitted: Any, existing: Any, at: tuple[Any, ...] = ()) -> list[str]:
+    """Paths where the submitted JobSet differs from the one the workflow runs.
+
+    The workflow's copy has every default applied, so a field the submission leaves out (or
+    leaves empty) is not a difference; every field it does give must be equal.
+    """
+    if _empty(submitted):
+        return []
+    if isinstance(submitted, dict):
+        if not isinstance(existing, dict):
+            return [format_path(at)]
+        return [p for key, value in submitted.items() for p in _differences(value, existing.get(key), (*at, key))]
+    if isinstance(submitted, list):
+        if not isinstance(existing, list) or len(existing) != len(submitted):
+            return [format_path(at)]
+        return [p for i, (a, b) in enumerate(zip(submitted, existing)) for p in _differences(a, b, (*at, i))]
+    # bool is an int in Python: compare booleans by identity so that True never equals 1.
+    same = submitted is existing if isinstance(submitted, bool) or isinstance(existing, bool) else submitted == existing
+    return [] if same else [format_path(at)]
+
+
+def _comparable(job_set: dict[str, Any]) -> dict[str, Any]:
+    js = {k: v for k, v in job_set.items() if k != "status"}
+    js["metadata"] = {k: v for k, v in (js.get("metadata") or {}).items() if k not in ("uid", "creationTimestamp", "resourceVersion", "generation", "managedFields")}
+    return js
+
+
+def _generated_name(prefix: str) -> str:
+    alphabet = "bcdfghjklmnpqrstvwxz2456789"
+    return prefix + "".join(secrets.choice(alphabet) for _ in range(5))
+
+
+@dataclass
+class JobSetInfo:
+    """What ``get`` returns: the JobSet as its workflow runs it, its status, and where it runs."""
+
+    job_set: dict[str, Any]
+    status: dict[str, Any]
+    state: str
+    workflow_id: str
+    run_id: str
+    closed: bool
+    execution_status: str
+
+
+@dataclass
+class SubmitResult:
+    job_set: dict[str, Any]
+    workflow_id: str
+    run_id: str
+    created: bool
+    """False when the same JobSet already existed and nothing was started."""
+
+
+class JobSetClient:
+    """Submit and manage JobSets through a connected temporalio ``Client``."""
+
+    def __init__(self, client: Client, task_queue: str = DEFAULT_TASK_QUEUE, default_namespace: str = DEFAULT_NAMESPACE) -> None:
+        self.client = client
+        self.task_queue = task_queue
+        self.default_namespace = default_namespace
+
+    @classmethod
+    async def connect(
+        cls,
+        address: str = "127.0.0.1:7233",
+        namespace: str = "default",
+        task_queue: str = DEFAULT_TASK_QUEUE,
+        tls: bool | TLSConfig = False,
+        default_namespace: str = DEFAULT_NAMESPACE,
+    ) -> "JobSetClient":
+        """Connects to Temporal. ``namespace`` is the Temporal namespace; ``default_namespace`` the
+        Kubernetes namespace of submitted JobSets that name none."""
+        client = await Client.connect(address, namespace=namespace, tls=tls)
+        return cls(client, task_queue=task_queue, default_namespace=default_namespace)
+
+    # -- submit ------------------------------------------------------------------------------
+
+    def prepare(self, source: dict[str, Any] | str, namespace: str | None = None) -> dict[str, Any]:
+        """The JobSet as ``submit`` sends it: checked against the schema, with its namespace, a name
+        for ``generateName``, a fresh ``metadata.uid`` and a ``creationTimestamp``. Offline.
+
+        Raises:
+            JobSetValidationError: listing every problem with its field path.
+        """
+        js = copy.deepcopy(load_jobset(source))
+        js.pop("status", None)
+        meta = js.setdefault("metadata", {})
+        if meta.get("namespace") and namespace and meta["namespace"] != namespace:
+            raise JobSetValidationError(
+                [FieldIssue("metadata.namespace", f'the JobSet names namespace "{meta["namespace"]}", which does not match "{namespace}"')]
+            )
+        meta["namespace"] = meta.get("namespace") or namespace or self.default_namespace
+        if not meta.get("name"):
+            if not meta.get("generateName"):
+                raise JobSetValidationError([FieldIssue("metadata.name", "name or generateName is required")])
+            meta["name"] = _generated_name(meta["generateName"])
+        meta.setdefault("uid", str(uuid.uuid4()))
+        meta.setdefault("creationTimestamp", datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        validate_jobset(js)
+        return js
+
+    async def submit(self, source: dict[str, Any] | str, namespace: str | None = None) -> SubmitResult:
+        """Checks the JobSet locally, then starts its workflow.
+
+        Idempotent: when the JobSet exists (running or finished) with the same spec, nothing is
+        started and ``created`` is False.
+
+        Raises:
+            JobSetValidationError: the JobSet is invalid; nothing was started.
+            JobSetConflictError: a JobSet of that name exists with a different spec.
+        """
+        js = self.prepare(source, namespace)
+        ns, name = js["metadata"]["namespace"], js["metadata"]["name"]
+        wid = workflow_id(ns, name)
+        for attempt in range(4):
+            latest = await self._describe(wid)
+            if latest is not None and latest.status == WorkflowExecutionStatus.RUNNING and latest.workflow_type == CLEANUP_WORKFLOW_TYPE:
+                await self._await_end(self.client.get_workflow_handle(wid, run_id=latest.run_id))
+                continue
+            if latest is not None and not self._deleted(latest):
+                info = await self._read_run(latest)
+                diff = _differences(_comparable(js), info.job_set)
+                if diff:
+                    raise JobSetConflictError(ns, name, diff)
+                return SubmitResult(job_set=info.job_set, workflow_id=wid, run_id=info.run_id, created=False)
+            try:
+                handle = await self.client.start_workflow(
+                    WORKFLOW_TYPE,
+                    {"jobSet": js},
+                    id=wid,
+                    task_queue=self.task_queue,
+                    search_attributes=TypedSearchAttributes(
+                        [
+                            SearchAttributePair(_NAMESPACE_KEY, ns),
+                            SearchAttributePair(_NAME_KEY, name),
+                            SearchAttributePair(_STATE_KEY, "Suspended" if (js.get("spec") or {}).get("suspend") else "Running"),
+                        ]
+                    ),
+                    static_summary=f"JobSet {ns}/{name}",
+                )
+                return SubmitResult(job_set=js, workflow_id=wid, run_id=handle.first_execution_run_id or handle.result_run_id or "", created=True)
+            except WorkflowAlreadyStartedError:
+                if attempt >= 3:
+                    raise
+        raise RuntimeError("unreachable")
+
+    # -- get, wait ---------------------------------------------------------------------------
+
+    async def get(self, namespace: str, name: str) -> JobSetInfo:
+        """The JobSet and its status, from its workflow's queries.
+
+        Raises:
+            JobSetNotFoundError: there is no such JobSet (or it was deleted).
+        """
+        latest = await self._describe(workflow_id(namespace, name))
+        if latest is None or self._deleted(latest):
+            raise JobSetNotFoundError(namespace, name)
+        return await self._read_run(latest)
+
+    async def wait(self, namespace: str, name: str, for_: str = "Completed", timeout: float | None = None, interval: float = 1.0) -> dict[str, Any]:
+        """Waits until the JobSet has condition ``for_`` (Completed, Failed, Suspended or any other type).
+
+        Returns the status. ``timeout`` is in seconds (None = no limit).
+
+        Raises:
+            JobSetFailedError: it failed (unless waiting for Failed).
+            JobSetConditionUnreachableError: it finished otherwise without the condition.
+            JobSetWaitTimeoutError: the timeout passed first.
+            JobSetNotFoundError: it does not exist or was deleted meanwhile.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        last: dict[str, Any] | None = None
+        while True:
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                raise JobSetWaitTimeoutError(namespace, name, for_, timeout or 0, last)
+            try:
+                info = await asyncio.wait_for(self.get(namespace, name), remaining)
+            except asyncio.TimeoutError:
+                raise JobSetWaitTimeoutError(namespace, name, for_, timeout or 0, last) from None
+            last = info.status
+            if _reached(info.status, for_):
+                return info.status
+            if _finished(info.status) or info.closed:
+                if info.status.get("terminalState") == "Failed":
+                    raise JobSetFailedError(namespace, name, info.status)
+                raise JobSetConditionUnreachableError(namespace, name, for_, info.status)
+            pause = interval if deadline is None else max(0.0, min(interval, deadline - time.monotonic()))
+            await asyncio.sleep(pause)
+
+    # -- suspend, resume, delete -------------------------------------------------------------
+
+    async def suspend(self, namespace: str, name: str) -> dict[str, Any]:
+        """Suspends the JobSet; returns its status.
+
+        Raises:
+            JobSetNotFoundError, JobSetUpdateRejectedError (the JobSet has finished).
+        """
+        handle = await self._running_handle(namespace, name, "suspend")
+        return await self._update(handle, namespace, name, "suspend", {})
+
+    async def resume(self, namespace: str, name: str, request: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Resumes the JobSet, optionally changing pod-template scheduling fields first:
+        ``{"podTemplates": {"<rjob>": {"labels"|"annotations"|"nodeSelector"|"tolerations"|"schedulingGates": ...}}}``.
+
+        Raises:
+            JobSetValidationError (bad request, checked locally), JobSetNotFoundError, JobSetUpdateRejectedError.
+        """
+        request = request or {}
+        handle = await self._running_handle(namespace, name, "resume")
+        job_set = await handle.query("jobSet")
+        self._check_resume(job_set, request)
+        return await self._update(handle, namespace, name, "resume", request)
+
+    async def delete(self, namespace: str, name: str) -> None:
+        """Deletes the JobSet and waits until its child objects are gone.
+
+        A running workflow is cancelled (its cleanup deletes the children); a finished one gets a
+        cleanup run under the same workflow ID.
+
+        Raises:
+            JobSetNotFoundError: there is no such JobSet.
+        """
+        wid = workflow_id(namespace, name)
+        for attempt in range(4):
+            latest = await self._describe(wid)
+            if latest is None:
+                raise JobSetNotFoundError(namespace, name)
+            if latest.workflow_type == CLEANUP_WORKFLOW_TYPE:
+                if latest.status != WorkflowExecutionStatus.RUNNING:
+                    raise JobSetNotFoundError(namespace, name)
+                await self._await_end(self.client.get_workflow_handle(wid, run_id=latest.run_id))
+                return
+            if latest.status == WorkflowExecutionStatus.CANCELED:
+                raise JobSetNotFoundError(namespace, name)
+            if latest.status == WorkflowExecutionStatus.RUNNING:
+                handle = self.client.get_workflow_handle(wid)
+                await handle.cancel()
+                await self._await_end(handle)
+                after = await self._describe(wid)
+                if after is None or self._deleted(after):
+                    return
+                continue  # it finished just before the cancel arrived: clean up as for a finished one
+            info = await self._read_run(latest)
+            try:
+                cleanup = await self.client.start_workflow(
+                    CLEANUP_WORKFLOW_TYPE,
+                    {"jobSet": info.job_set},
+                    id=wid,
+                    task_queue=self.task_queue,
+                    search_attributes=TypedSearchAttributes([SearchAttributePair(_NAMESPACE_KEY, namespace), SearchAttributePair(_NAME_KEY, name)]),
+                    static_summary=f"delete JobSet {namespace}/{name}",
+                )
+                await cleanup.result()
+                return
+            except WorkflowAlreadyStartedError:
+                if attempt >= 3:
+                    raise
+        raise RuntimeError(f"JobSet {namespace}/{name} could not be deleted")
+
+    # -- internals ---------------------------------------------------------------------------
+
+    async def _describe(self, wid: str) -> WorkflowExecutionDescription | None:
+        try:
+            return await self.client.get_workflow_handle(wid).describe()
+        except RPCError as e:
+            if e.status == RPCStatusCode.NOT_FOUND:
+                return None
+            raise
+
+    @staticmethod
+    def _deleted(run: WorkflowExecutionDescription) -> bool:
+        return run.workflow_type == CLEANUP_WORKFLOW_TYPE or (run.workflow_type == WORKFLOW_TYPE and run.status == WorkflowExecutionStatus.CANCELED)
+
+    async def _read_run(self, run: WorkflowExecutionDescription) -> JobSetInfo:
+        handle = self.client.get_workflow_handle(run.id, run_id=run.run_id)
+        for attempt in range(20):
+            try:
+                job_set, status = await asyncio.gather(handle.query("jobSet"), handle.query("status"))
+                break
+            except WorkflowQueryFailedError:
+                # No query handlers: the run is refusing its JobSet (it fails in its first task).
+                run = await handle.describe()
+                if run.status == WorkflowExecutionStatus.FAILED:
+                    job_set, status = await self._refused_run(handle)
+                    break
+                if run.status != WorkflowExecutionStatus.RUNNING or attempt == 19:
+                    raise
+                await asyncio.sleep(0.25)
+        job_set = {k: v for k, v in job_set.items() if k != "status"}
+        return JobSetInfo(
+            job_set=job_set,
+            status=status,
+            state=job_set_state(job_set, status),
+            workflow_id=run.id,
+            run_id=run.run_id,
+            closed=run.status != WorkflowExecutionStatus.RUNNING,
+            execution_status=run.status.name if run.status is not None else "UNKNOWN",
+        )
+
+    async def _refused_run(self, handle: WorkflowHandle[Any, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A run that failed before it registered its queries: the worker refused the JobSet (the
+        semantic checks the schema cannot express). Its input, and a Failed status with the reason."""
+        history = await handle.fetch_history()
+        started = history.events[0].workflow_execution_started_event_attributes
+        decoded = await self.client.data_converter.decode(started.input.payloads) if started.input.payloads else []
+        job_set = (decoded[0] or {}).get("jobSet", {}) if decoded else {}
+        message = "the worker refused the JobSet"
+        try:
+            await handle.result()
+        except WorkflowFailureError as e:
+            message = getattr(e.cause, "message", None) or str(e.cause or e)
+        closed = history.events[-1].event_time.ToDatetime(tzinfo=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        status = {
+            "conditions": [{"type": "Failed", "status": "True", "reason": "InvalidJobSet", "message": message, "lastTransitionTime": closed}],
+            "restarts": 0,
+            "restartsCountTowardsMax": 0,
+            "terminalState": "Failed",
+            "replicatedJobsStatus": [],
+        }
+        return job_set, status
+
+    async def _running_handle(self, namespace: str, name: str, update: str) -> WorkflowHandle[Any, Any]:
+        wid = workflow_id(namespace, name)
+        latest = await self._describe(wid)
+        if latest is None or self._deleted(latest):
+            raise JobSetNotFoundError(namespace, name)
+        if latest.status != WorkflowExecutionStatus.RUNNING:
+            info = await self._read_run(latest)
+            raise JobSetUpdateRejectedError(namespace, name, update, f"the JobSet is finished ({info.status.get('terminalState') or info.execution_status})")
+        return self.client.get_workflow_handle(wid)
+
+    async def _update(self, handle: WorkflowHandle[Any, Any], namespace: str, name: str, update: str, arg: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return await handle.execute_update(update, arg)
+        except WorkflowUpdateFailedError as e:
+            raise JobSetUpdateRejectedError(namespace, name, update, str(e.cause) if e.cause else str(e)) from e
+
+    @staticmethod
+    def _check_resume(job_set: dict[str, Any], request: dict[str, Any]) -> None:
+        issues: list[FieldIssue] = []
+        if not isinstance(request, dict):
+            raise JobSetValidationError([FieldIssue("(root)", "a resume request is an object")], subject="resume request")
+        for key in request:
+            if key != "podTemplates":
+                issues.append(FieldIssue(key, f'unknown field "{key}"'))
+        names = {r.get("name") for r in (job_set.get("spec") or {}).get("replicatedJobs") or []}
+        for rjob, patch in (request.get("podTemplates") or {}).items():
+            if rjob not in names:
+                issues.append(FieldIssue(f"podTemplates[{rjob}]", f'replicatedJob "{rjob}" is not in spec.replicatedJobs'))
+            elif not isinstance(patch, dict):
+                issues.append(FieldIssue(f"podTemplates[{rjob}]", "expected an object"))
+            else:
+                for field in patch:
+                    if field not in _RESUME_FIELDS:
+                        issues.append(FieldIssue(f"podTemplates[{rjob}].{field}", f'unknown field "{field}"'))
+        if issues:
+            raise JobSetValidationError(issues, subject="resume request")
+
+    @staticmethod
+    async def _await_end(handle: WorkflowHandle[Any, Any]) -> None:
+        try:
+            await handle.result()
+        except WorkflowFailureError:
+            pass

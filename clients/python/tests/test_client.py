@@ -1,0 +1,198 @@
+"""The Python SDK against the real dev server and the TypeScript worker (fixtures in conftest.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from typing import Any
+
+import pytest
+from temporalio.service import RPCError, RPCStatusCode
+
+from jobset_temporal import (
+    JobSetClient,
+    JobSetConflictError,
+    JobSetFailedError,
+    JobSetNotFoundError,
+    JobSetUpdateRejectedError,
+    JobSetValidationError,
+    JobSetWaitTimeoutError,
+    workflow_id,
+)
+
+from .conftest import PACKAGE, Environment, WorkerProcess
+
+
+def jobset(name: str, duration: str = "1s", replicas: int = 1, fail: bool = False) -> dict[str, Any]:
+    annotations = {"kwok-sim/run-duration": duration, **({"kwok-sim/fail": "true"} if fail else {})}
+    return {
+        "apiVersion": "jobset.x-k8s.io/v1alpha2",
+        "kind": "JobSet",
+        "metadata": {"name": name},
+        "spec": {
+            "replicatedJobs": [
+                {
+                    "name": "w",
+                    "replicas": replicas,
+                    "template": {
+                        "spec": {
+                            "backoffLimit": 0,
+                            "template": {
+                                "metadata": {"annotations": annotations},
+                                "spec": {"restartPolicy": "Never", "containers": [{"name": "main", "image": "busybox"}]},
+                            },
+                        }
+                    },
+                }
+            ]
+        },
+    }
+
+
+async def connect(env: Environment, worker: WorkerProcess) -> JobSetClient:
+    return await JobSetClient.connect(env.address, task_queue=worker.task_queue)
+
+
+def wait_for_jobs(env: Environment, namespace: str, name: str, count: int) -> None:
+    deadline = time.monotonic() + 120
+    while len(env.jobs(namespace, name)) != count:
+        assert time.monotonic() < deadline, f"{count} child Jobs of {name} never appeared"
+        time.sleep(0.3)
+
+
+def test_submit_and_wait_completed(env: Environment, worker: WorkerProcess, namespace: str) -> None:
+    async def scenario() -> None:
+        client = await connect(env, worker)
+        first = await client.submit(jobset("py-ok", replicas=2), namespace=namespace)
+        assert first.created and first.workflow_id == workflow_id(namespace, "py-ok")
+        assert len(first.job_set["metadata"]["uid"]) == 36
+
+        status = await client.wait(namespace, "py-ok", for_="Completed", timeout=180)
+        assert status["terminalState"] == "Completed"
+        assert any(c["type"] == "Completed" and c["reason"] == "AllJobsCompleted" for c in status["conditions"])
+
+        info = await client.get(namespace, "py-ok")
+        assert (info.state, info.closed, info.execution_status) == ("Completed", True, "COMPLETED")
+        # The workflow's copy is defaulted by the TypeScript side.
+        assert info.job_set["spec"]["replicatedJobs"][0]["template"]["spec"]["completionMode"] == "Indexed"
+        assert env.jobs(namespace, "py-ok") == ["job.batch/py-ok-w-0", "job.batch/py-ok-w-1"]
+
+        # Same spec again (as YAML text): nothing new; another spec under the name: refused.
+        import yaml
+
+        again = await client.submit(yaml.safe_dump(jobset("py-ok", replicas=2)), namespace=namespace)
+        assert (again.created, again.run_id) == (False, first.run_id)
+        with pytest.raises(JobSetConflictError) as conflict:
+            await client.submit(jobset("py-ok", replicas=3), namespace=namespace)
+        assert "spec.replicatedJobs[0].replicas" in conflict.value.differences
+
+    asyncio.run(scenario())
+
+
+def test_invalid_dict_is_rejected_locally_with_the_field_path_and_nothing_started(env: Environment, worker: WorkerProcess, namespace: str) -> None:
+    async def scenario() -> None:
+        client = await connect(env, worker)
+        bad = jobset("py-bad")
+        bad["spec"]["replicatedJobs"][0]["replicas"] = "two"
+        with pytest.raises(JobSetValidationError) as caught:
+            await client.submit(bad, namespace=namespace)
+        assert [i.path for i in caught.value.issues] == ["spec.replicatedJobs[0].replicas"]
+        with pytest.raises(JobSetValidationError, match="metadata.namespace"):
+            await client.submit({**jobset("py-bad"), "metadata": {"name": "py-bad", "namespace": "elsewhere"}}, namespace=namespace)
+        with pytest.raises(RPCError) as missing:
+            await client.client.get_workflow_handle(workflow_id(namespace, "py-bad")).describe()
+        assert missing.value.status == RPCStatusCode.NOT_FOUND
+        with pytest.raises(JobSetNotFoundError):
+            await client.get(namespace, "py-bad")
+
+    asyncio.run(scenario())
+
+
+def test_suspend_and_resume(env: Environment, worker: WorkerProcess, namespace: str) -> None:
+    async def scenario() -> None:
+        client = await connect(env, worker)
+        await client.submit(jobset("py-pause", duration="10m", replicas=2), namespace=namespace)
+        wait_for_jobs(env, namespace, "py-pause", 2)
+
+        await client.suspend(namespace, "py-pause")
+        status = await client.wait(namespace, "py-pause", for_="Suspended", timeout=120)
+        assert any(c["type"] == "Suspended" and c["status"] == "True" for c in status["conditions"])
+        assert (await client.get(namespace, "py-pause")).state == "Suspended"
+
+        with pytest.raises(JobSetValidationError, match="not in spec.replicatedJobs"):
+            await client.resume(namespace, "py-pause", {"podTemplates": {"nope": {"labels": {"a": "b"}}}})
+        # Resume with short pods: the JobSet then completes.
+        await client.resume(namespace, "py-pause", {"podTemplates": {"w": {"annotations": {"kwok-sim/run-duration": "1s"}}}})
+        done = await client.wait(namespace, "py-pause", for_="Completed", timeout=180)
+        assert any(c["type"] == "Suspended" and c["status"] == "False" and c["reason"] == "ResumeJobs" for c in done["conditions"])
+        with pytest.raises(JobSetUpdateRejectedError, match="finished"):
+            await client.suspend(namespace, "py-pause")
+
+    asyncio.run(scenario())
+
+
+def test_wait_errors_and_delete(env: Environment, worker: WorkerProcess, namespace: str) -> None:
+    async def scenario() -> None:
+        client = await connect(env, worker)
+        await client.submit(jobset("py-slow", duration="10m"), namespace=namespace)
+        with pytest.raises(JobSetWaitTimeoutError):
+            await client.wait(namespace, "py-slow", for_="Completed", timeout=1.5)
+
+        await client.submit(jobset("py-fail", fail=True), namespace=namespace)
+        with pytest.raises(JobSetFailedError, match="FailedJobs") as failed:
+            await client.wait(namespace, "py-fail", timeout=180)
+        assert failed.value.status["terminalState"] == "Failed"
+
+        # Delete a running JobSet (cancellation) and a finished one (cleanup run): the Jobs go too.
+        wait_for_jobs(env, namespace, "py-slow", 1)
+        await client.delete(namespace, "py-slow")
+        await client.delete(namespace, "py-fail")
+        assert env.jobs(namespace, "py-slow") == [] and env.jobs(namespace, "py-fail") == []
+        for name in ("py-slow", "py-fail"):
+            with pytest.raises(JobSetNotFoundError):
+                await client.get(namespace, name)
+            with pytest.raises(JobSetNotFoundError):
+                await client.delete(namespace, name)
+        # The name is free again.
+        assert (await client.submit(jobset("py-fail"), namespace=namespace)).created
+
+    asyncio.run(scenario())
+
+
+def test_the_documented_example_script_runs_and_exits_cleanly(env: Environment, worker: WorkerProcess, namespace: str) -> None:
+    result = subprocess.run(
+        [sys.executable, str(PACKAGE / "examples" / "submit_and_wait.py")],
+        env={**os.environ, "TEMPORAL_ADDRESS": env.address, "JOBSET_TASK_QUEUE": worker.task_queue, "JOBSET_NAMESPACE": namespace},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"jobset/{namespace}/hello-python: created",
+        "hello-python: Completed, restarts 0",
+    ]
+    assert env.jobs(namespace, "hello-python") == []
+
+
+def test_a_jobset_the_worker_refuses_fails_with_the_reason(env: Environment, worker: WorkerProcess, namespace: str) -> None:
+    """The schema checks shapes; the worker's checks (the upstream webhook's) refuse the rest."""
+
+    async def scenario() -> None:
+        client = await connect(env, worker)
+        js = jobset("py-refused")
+        js["spec"]["successPolicy"] = {"operator": "All", "targetReplicatedJobs": ["nope"]}
+        assert (await client.submit(js, namespace=namespace)).created
+        with pytest.raises(JobSetFailedError, match=r"(?s)InvalidJobSet: invalid JobSet:.*spec\.successPolicy\.targetReplicatedJobs\[0\]") as failed:
+            await client.wait(namespace, "py-refused", timeout=120)
+        assert failed.value.status["terminalState"] == "Failed"
+        info = await client.get(namespace, "py-refused")
+        assert (info.state, info.job_set["metadata"]["name"]) == ("Failed", "py-refused")
+        await client.delete(namespace, "py-refused")
+        with pytest.raises(JobSetNotFoundError):
+            await client.get(namespace, "py-refused")
+
+    asyncio.run(scenario())

@@ -1,0 +1,81 @@
+// How the client verbs reach Temporal: flags first, then the environment the worker also reads
+// (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, JOBSET_TASK_QUEUE, TEMPORAL_TLS_*), then defaults.
+import { JobSetClient } from '../client/client.js';
+import { tlsOptions } from '../../worker/connection.js';
+import { UsageError, type FlagSpec, type ParsedArgs } from './args.js';
+
+export const connectionFlags: readonly FlagSpec[] = [
+  { name: 'address', value: 'HOST:PORT', description: 'Temporal frontend (env TEMPORAL_ADDRESS, default 127.0.0.1:7233)' },
+  { name: 'temporal-namespace', value: 'NS', description: 'Temporal namespace (env TEMPORAL_NAMESPACE, default default)' },
+  { name: 'task-queue', value: 'QUEUE', description: 'task queue of the JobSet worker (env JOBSET_TASK_QUEUE, default jobset)' },
+  { name: 'tls-cert', value: 'FILE', description: 'client certificate for mTLS (env TEMPORAL_TLS_CERT)' },
+  { name: 'tls-key', value: 'FILE', description: 'client key for mTLS (env TEMPORAL_TLS_KEY)' },
+  { name: 'tls-ca', value: 'FILE', description: 'CA of the server certificate (env TEMPORAL_TLS_CA)' },
+  { name: 'tls-server-name', value: 'NAME', description: 'server name to verify (env TEMPORAL_TLS_SERVER_NAME)' },
+];
+
+/** `-n NS` of the verbs that address JobSets by name. */
+export const namespaceFlag: FlagSpec = { name: 'namespace', short: 'n', value: 'NS', description: 'Kubernetes namespace of the JobSet (env JOBSET_NAMESPACE, default default)' };
+
+/** The Kubernetes namespace a verb works in: `-n`, else $JOBSET_NAMESPACE, else `default`. */
+export function namespaceOf(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): string {
+  return args.get('namespace') ?? (env.JOBSET_NAMESPACE || 'default');
+}
+
+export interface ConnectionSettings {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  tls: { cert?: string; key?: string; ca?: string; serverName?: string };
+}
+
+export function connectionSettings(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): ConnectionSettings {
+  const pick = (flag: string, variable: string) => args.get(flag) ?? (env[variable] || undefined);
+  const address = pick('address', 'TEMPORAL_ADDRESS') ?? '127.0.0.1:7233';
+  if (!/^[^\s:]+:\d+$/.test(address)) throw new UsageError(`invalid --address ${JSON.stringify(address)}: must be host:port`);
+  const tls: ConnectionSettings['tls'] = {};
+  const cert = pick('tls-cert', 'TEMPORAL_TLS_CERT');
+  const key = pick('tls-key', 'TEMPORAL_TLS_KEY');
+  const ca = pick('tls-ca', 'TEMPORAL_TLS_CA');
+  const serverName = pick('tls-server-name', 'TEMPORAL_TLS_SERVER_NAME');
+  if (Boolean(cert) !== Boolean(key)) throw new UsageError('--tls-cert and --tls-key must be given together');
+  if (cert) tls.cert = cert;
+  if (key) tls.key = key;
+  if (ca) tls.ca = ca;
+  if (serverName) tls.serverName = serverName;
+  return {
+    address,
+    namespace: pick('temporal-namespace', 'TEMPORAL_NAMESPACE') ?? 'default',
+    taskQueue: pick('task-queue', 'JOBSET_TASK_QUEUE') ?? 'jobset',
+    tls,
+  };
+}
+
+/** Connects; the caller closes the client. */
+export async function connect(args: ParsedArgs): Promise<JobSetClient> {
+  const s = connectionSettings(args);
+  let tls;
+  try {
+    tls = tlsOptions(s.tls);
+  } catch (err) {
+    throw new UsageError(`cannot read the TLS files: ${(err as Error).message}`);
+  }
+  try {
+    return await JobSetClient.connect({
+      address: s.address,
+      namespace: s.namespace,
+      taskQueue: s.taskQueue,
+      ...(tls ? { tls } : {}),
+    });
+  } catch (err) {
+    throw new Error(`cannot reach Temporal at ${s.address}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** The one NAME a verb takes. */
+export function nameArgument(args: ParsedArgs): string {
+  const [name, extra] = args.positionals;
+  if (name === undefined) throw new UsageError('missing JobSet NAME');
+  if (extra !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(extra)}`);
+  return name;
+}

@@ -1,0 +1,38 @@
+// The TypeScript SDK of jobset-temporal (the package's main export):
+//
+//   import { JobSetClient } from 'jobset-temporal';
+//   const jobsets = await JobSetClient.connect({ address: '127.0.0.1:7233' });
+//   await jobsets.submit(yamlText);
+//   const status = await jobsets.wait('default', 'pytorch', { for: 'Completed', timeoutMs: 300_000 });
+export {
+  DEFAULT_NAMESPACE,
+  DEFAULT_TASK_QUEUE,
+  JobSetClient,
+  prepareJobSet,
+  WorkflowType,
+  type JobSetClientOptions,
+  type JobSetConnectOptions,
+  type JobSetInfo,
+  type ListOptions,
+  type SubmitOptions,
+  type SubmitResult,
+  type WaitOptions,
+  type WaitTarget,
+  type WatchOptions,
+} from './client.js';
+export {
+  InvalidLabelSelectorError,
+  JobSetConditionUnreachableError,
+  JobSetConflictError,
+  JobSetFailedError,
+  JobSetNotFoundError,
+  JobSetUpdateRejectedError,
+  JobSetValidationError,
+  JobSetWaitTimeoutError,
+} from './errors.js';
+export { matchesLabels, parseLabelSelector, type Requirement } from './selector.js';
+export { tlsOptions, type TlsFiles } from '../../worker/connection.js';
+export { JobSetState } from '../core/state.js';
+export type { FieldIssue } from '../api/errors.js';
+export type { JobSet, JobSetInput, JobSetStatus } from '../api/schema.js';
+export type { ResumeRequest } from '../api/updates.js';
