@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: installs what is missing, brings up the real local environment (Temporal dev server
-# + local Kubernetes, built once and cached), runs the unit tests, then the integration tests,
+# + local Kubernetes, built once and cached), runs the unit tests, then the integration, e2e and
+# resilience tests, then the Python SDK's pytest suite,
 # and ends with one line `N passed, N failed`. The environment is left running for the next run;
 # `npm run env:down` stops it. Exit status: 0 only when every test passed.
 set -uo pipefail
@@ -23,4 +24,7 @@ jest --selectProjects unit --json --outputFile="$results/unit.json"
 echo "== integration tests (real Temporal dev server, real kube-apiserver, controller-manager, scheduler, KWOK)"
 jest --selectProjects integration e2e resilience --runInBand --json --outputFile="$results/integration.json"
 
-node scripts/summarize-results.mjs "$results"/*.json
+echo "== Python SDK tests (pytest, real dev server + the TypeScript worker)"
+bash clients/python/run-tests.sh --junitxml="$results/python.xml"
+
+node scripts/summarize-results.mjs "$results"/*.json "$results"/python.xml
