@@ -5,13 +5,10 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 
 import { loadJobSets } from '../../src/api/load.js';
 import { resumeUpdate } from '../../workflows/messages.js';
-import { createJobSetWorker, finalStatus, jobSetIn, startJobSet, statusEventually } from './helpers/jobset.js';
-import { createTestNamespace, deleteTestNamespace } from './helpers/kube.js';
-import { createTemporalEnv } from './helpers/temporal.js';
+import { finalStatus, jobSetIn, jobSetSuite, startJobSet, statusEventually } from './helpers/jobset.js';
 
 const root = fileURLToPath(new URL('../../examples', import.meta.url));
 
@@ -44,23 +41,8 @@ const cases = yamlFiles(root)
 
 const taskQueue = 'examples';
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
 let namespace: string;
-
-beforeAll(async () => {
-  env = await createTemporalEnv();
-  namespace = await createTestNamespace('examples');
-  worker = await createJobSetWorker(env, taskQueue);
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await deleteTestNamespace(namespace);
-  await env?.teardown();
-});
+jobSetSuite('examples', taskQueue, (ctx) => ({ env, namespace } = ctx));
 
 test('examples/ is not empty', () => {
   expect(cases.length).toBeGreaterThanOrEqual(10);

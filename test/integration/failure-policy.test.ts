@@ -2,33 +2,16 @@
 // asserted on the status counters, the conditions and the child Jobs' restart-attempt labels.
 import type { V1Job } from '@kubernetes/client-node';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 
 import { Label } from '../../src/api/constants.js';
 import type { JobSetInput } from '../../src/api/schema.js';
-import { childJobs, createJobSetWorker, finalStatus, jobSetIn, podTemplate, startJobSet, statusEventually } from './helpers/jobset.js';
-import { createTestNamespace, deleteTestNamespace, eventually, kube } from './helpers/kube.js';
-import { createTemporalEnv } from './helpers/temporal.js';
+import { childJobs, finalStatus, jobSetIn, jobSetSuite, podTemplate, startJobSet, statusEventually } from './helpers/jobset.js';
+import { eventually, kube } from './helpers/kube.js';
 
 const taskQueue = 'failure-policy';
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
 let namespace: string;
-
-beforeAll(async () => {
-  env = await createTemporalEnv();
-  namespace = await createTestNamespace('failpol');
-  worker = await createJobSetWorker(env, taskQueue);
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await deleteTestNamespace(namespace);
-  await env?.teardown();
-});
+jobSetSuite('failpol', taskQueue, (ctx) => ({ env, namespace } = ctx));
 
 const attempt = (j: V1Job) => Number(j.metadata?.labels?.[Label.RestartAttempt]);
 

@@ -2,44 +2,17 @@
 // real cluster. Orderings are asserted on one watch stream of the child Jobs, never on timing.
 import type { V1Job } from '@kubernetes/client-node';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 
 import { Label } from '../../src/api/constants.js';
 import { statusQuery, resumeUpdate, suspendUpdate } from '../../workflows/messages.js';
 import { JobSetStateKey } from '../../workflows/search-attributes.js';
-import {
-  childJobs,
-  createJobSetWorker,
-  finalStatus,
-  jobSetIn,
-  podTemplate,
-  recordJobEvents,
-  startJobSet,
-  statusEventually,
-  type JobEvent,
-} from './helpers/jobset.js';
-import { createTestNamespace, deleteTestNamespace, eventually, kube } from './helpers/kube.js';
-import { createTemporalEnv } from './helpers/temporal.js';
+import { childJobs, finalStatus, type JobEvent, jobSetIn, jobSetSuite, podTemplate, recordJobEvents, startJobSet, statusEventually } from './helpers/jobset.js';
+import { eventually, kube } from './helpers/kube.js';
 
 const taskQueue = 'jobset-features';
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
 let namespace: string;
-
-beforeAll(async () => {
-  env = await createTemporalEnv();
-  namespace = await createTestNamespace('features');
-  worker = await createJobSetWorker(env, taskQueue);
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await deleteTestNamespace(namespace);
-  await env?.teardown();
-});
+jobSetSuite('features', taskQueue, (ctx) => ({ env, namespace } = ctx));
 
 const named = (name: string) => (e: JobEvent) => e.job.metadata?.name === name;
 const ready = (j: V1Job) => (j.status?.ready ?? 0) + (j.status?.succeeded ?? 0) >= Math.min(j.spec?.parallelism ?? 1, j.spec?.completions ?? 1);

@@ -1,33 +1,16 @@
 // The JobSet workflow against the real dev server and the real cluster: the upstream outcomes
 // (children, labels, Service, conditions, restarts) for success, failure and restart policies.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 
 import { Label } from '../../src/api/constants.js';
 import { jobKey } from '../../src/core/naming.js';
-import { childJobs, createJobSetWorker, finalStatus, jobSetIn, podTemplate, startJobSet } from './helpers/jobset.js';
-import { createTestNamespace, deleteTestNamespace, eventually, kube } from './helpers/kube.js';
-import { createTemporalEnv } from './helpers/temporal.js';
+import { childJobs, finalStatus, jobSetIn, jobSetSuite, podTemplate, startJobSet } from './helpers/jobset.js';
+import { eventually, kube } from './helpers/kube.js';
 
 const taskQueue = 'jobset-lifecycle';
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
 let namespace: string;
-
-beforeAll(async () => {
-  env = await createTemporalEnv();
-  namespace = await createTestNamespace('lifecycle');
-  worker = await createJobSetWorker(env, taskQueue);
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await deleteTestNamespace(namespace);
-  await env?.teardown();
-});
+jobSetSuite('lifecycle', taskQueue, (ctx) => ({ env, namespace } = ctx));
 
 test('leader x1 + workers x2 (parallelism 4) runs every child with upstream labels and ends Completed', async () => {
   const js = jobSetIn(namespace, {

@@ -14,8 +14,8 @@ import type { JobSet, JobSetInput, JobSetStatus } from '../../../src/api/schema.
 import { workflowId } from '../../../src/core/naming.js';
 import { jobSetWorkflow, type JobSetWorkflowInput } from '../../../workflows/jobset.js';
 import { statusQuery } from '../../../workflows/messages.js';
-import { eventually, kube } from './kube.js';
-import { workflowBundle } from './temporal.js';
+import { createTestNamespace, deleteTestNamespace, eventually, kube } from './kube.js';
+import { createTemporalEnv, workflowBundle } from './temporal.js';
 
 export async function createJobSetWorker(env: TestWorkflowEnvironment, taskQueue: string): Promise<Worker> {
   return Worker.create({
@@ -104,4 +104,33 @@ export async function recordJobEvents(namespace: string, jobSetName: string) {
     /** Index of the first event matching `pred`, or -1. */
     indexOf: (pred: (e: JobEvent) => boolean) => events.findIndex(pred),
   };
+}
+
+export interface SuiteContext {
+  env: TestWorkflowEnvironment;
+  namespace: string;
+}
+
+/**
+ * The usual test-file setup: a dev server for the file, a namespace, and an in-process worker on
+ * `taskQueue` running for the whole file; all torn down after it. `ready` receives them.
+ */
+export function jobSetSuite(namespacePrefix: string, taskQueue: string, ready: (ctx: SuiteContext) => void): void {
+  let env: TestWorkflowEnvironment | undefined;
+  let namespace: string | undefined;
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  beforeAll(async () => {
+    env = await createTemporalEnv();
+    namespace = await createTestNamespace(namespacePrefix);
+    worker = await createJobSetWorker(env, taskQueue);
+    running = worker.run();
+    ready({ env, namespace });
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    if (namespace) await deleteTestNamespace(namespace);
+    await env?.teardown();
+  });
 }
