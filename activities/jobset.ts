@@ -36,6 +36,23 @@ export interface ObserveResult {
   digest: string;
 }
 
+/**
+ * Where the activities report what they did, for the worker's Prometheus metrics. Called once per
+ * successful emitEvents activity, after every event was written: the condition events are the
+ * one place where a JobSet's completion, failure and restarts are announced (upstream counts in
+ * the same place, when it sets the condition).
+ */
+export interface ActivityMetrics {
+  jobSetEvents(namespace: string, events: readonly JobSetEvent[]): void;
+}
+
+export interface JobSetActivityOptions {
+  metrics?: ActivityMetrics;
+}
+
+/** Field manager of the status the worker applies; the bridge applies its own conditions under another. */
+export const WorkerFieldManager = 'jobset-temporal-worker';
+
 /** Upstream creates and deletes child Jobs 50 at a time (const.MaxParallelism). */
 const PARALLELISM = 50;
 // Well inside the workflow's 10 s heartbeat timeout: a dead worker's watch is retried within ~10 s.
@@ -61,7 +78,7 @@ function toFailure(what: string, err: unknown): Error {
     : ApplicationFailure.retryable(message, 'KubernetesUnavailable');
 }
 
-export function createJobSetActivities(kube: KubeClients) {
+export function createJobSetActivities(kube: KubeClients, options: JobSetActivityOptions = {}) {
   const reportingInstance = hostname();
 
   async function serviceExists(js: JobSet): Promise<boolean> {
@@ -306,16 +323,35 @@ export function createJobSetActivities(kube: KubeClients) {
 
     /**
      * Writes the status to the JobSet custom resource's status subresource (JobSets that came
-     * through the bridge). A merge patch of the whole status: the workflow is the only writer, so
-     * there is nothing to conflict with. A resource that is gone is not an error: the bridge
-     * cancels its workflow.
+     * through the bridge). A server-side apply of the whole status under the worker's field
+     * manager: it never conflicts, and since status.conditions is a list-map keyed by type, the
+     * conditions the bridge applies under its own manager (UpdateRejected) are kept. A resource
+     * that is gone is not an error: the bridge cancels its workflow.
      */
     async writeStatus(input: JobSetTarget & { status: JobSetStatus }): Promise<void> {
       const js = input.jobSet;
+      const namespace = jobSetNamespace(js);
+      const name = jobSetName(js);
       try {
+        // Only onto the resource this workflow belongs to: after a delete and re-create under the
+        // same name, the old workflow (until the bridge has cancelled it) must not write onto the
+        // new resource. Apply cannot carry a UID precondition, hence the read.
+        if (input.owner) {
+          const current = (await kube.custom.getNamespacedCustomObjectStatus({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name })) as { metadata?: { uid?: string } };
+          if (current.metadata?.uid !== input.owner.uid) return;
+        }
         await kube.custom.patchNamespacedCustomObjectStatus(
-          { group: GROUP, version: VERSION, namespace: jobSetNamespace(js), plural: PLURAL, name: jobSetName(js), body: { status: input.status } },
-          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+          {
+            group: GROUP,
+            version: VERSION,
+            namespace,
+            plural: PLURAL,
+            name,
+            body: { apiVersion: API_VERSION, kind: KIND, metadata: { name, namespace }, status: input.status },
+            fieldManager: WorkerFieldManager,
+            force: true,
+          },
+          setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
         );
       } catch (err) {
         if (!isNotFound(err)) throw toFailure('writing the JobSet status', err);
@@ -325,6 +361,7 @@ export function createJobSetActivities(kube: KubeClients) {
     /** Emits Kubernetes Events about the JobSet (after the status they explain is published). */
     async emitEvents(input: JobSetTarget & { events: JobSetEvent[] }): Promise<void> {
       await emit(input.jobSet, input.events, input.owner);
+      options.metrics?.jobSetEvents(jobSetNamespace(input.jobSet), input.events);
     },
 
     /**

@@ -15,7 +15,7 @@ export const workerConfigSchema = z.object({
   TEMPORAL_TLS_KEY: optionalPath,
   TEMPORAL_TLS_CA: optionalPath,
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
-  /** Port of /metrics, /healthz and /readyz on 127.0.0.1 (0 = off). */
+  /** Port of /metrics, /healthz and /readyz on JOBSET_HTTP_HOST (0 = off). */
   JOBSET_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   JOBSET_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
 }).refine((c) => Boolean(c.TEMPORAL_TLS_CERT) === Boolean(c.TEMPORAL_TLS_KEY), {

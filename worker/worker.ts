@@ -7,13 +7,21 @@ import { createActivities } from '../activities/index.js';
 import { loadKubeConfig, makeKubeClients } from '../src/k8s/client.js';
 import type { WorkerConfig } from './config.js';
 import { tlsOptions } from './connection.js';
+import { startHttpServer } from './http.js';
+import { WorkerMetrics } from './metrics.js';
 
 /** The workflows entry, next to this file's tree whether it runs from source (.ts) or a build (.js). */
 export const workflowsPath = fileURLToPath(
   new URL(`../workflows/index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
 );
 
-export async function createWorker(config: WorkerConfig): Promise<Worker> {
+export interface CreateWorkerOptions {
+  /** Counters and the activity latency histogram; a fresh set when not given. */
+  metrics?: WorkerMetrics;
+}
+
+export async function createWorker(config: WorkerConfig, options: CreateWorkerOptions = {}): Promise<Worker> {
+  const metrics = options.metrics ?? new WorkerMetrics();
   const tls = tlsOptions({
     cert: config.TEMPORAL_TLS_CERT,
     key: config.TEMPORAL_TLS_KEY,
@@ -27,7 +35,8 @@ export async function createWorker(config: WorkerConfig): Promise<Worker> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.JOBSET_TASK_QUEUE,
     workflowsPath,
-    activities: createActivities(kube),
+    activities: createActivities(kube, { metrics }),
+    interceptors: { activity: [metrics.activityInterceptor()] },
   });
 }
 
@@ -36,8 +45,28 @@ export async function createWorker(config: WorkerConfig): Promise<Worker> {
  * shutdown (no new tasks, running activities are given time to finish or are cancelled).
  */
 export async function runWorker(config: WorkerConfig): Promise<void> {
-  const worker = await createWorker(config);
-  console.error(`jobset worker: task queue ${config.JOBSET_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE})`);
-  await worker.run();
+  const metrics = new WorkerMetrics();
+  const worker = await createWorker(config, { metrics });
+  // /healthz fails once the worker has failed or stopped, so the kubelet restarts the process;
+  // /readyz holds while it polls the task queue.
+  const http =
+    config.JOBSET_HTTP_PORT > 0
+      ? await startHttpServer({
+          host: config.JOBSET_HTTP_HOST,
+          port: config.JOBSET_HTTP_PORT,
+          registry: metrics.registry,
+          healthy: () => !['FAILED', 'STOPPED'].includes(worker.getState()),
+          ready: () => worker.getState() === 'RUNNING',
+        })
+      : undefined;
+  console.error(
+    `jobset worker: task queue ${config.JOBSET_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE})` +
+      (http ? `; metrics and health on http://${config.JOBSET_HTTP_HOST}:${http.port}` : ''),
+  );
+  try {
+    await worker.run();
+  } finally {
+    await http?.close();
+  }
   console.error('jobset worker: stopped');
 }
