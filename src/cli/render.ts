@@ -129,6 +129,7 @@ export function renderDescribe(info: JobSetInfo, jobs: V1Job[] | { error: string
     kv('State', info.state),
     kv('Terminal State', s.terminalState || '<none>'),
     kv('Suspend', String(js.spec.suspend ?? false)),
+    kv('Managed By', js.spec.managedBy ?? '<none>'),
     kv('Restarts', `${s.restarts} (${s.restartsCountTowardsMax} counted towards maxRestarts ${maxRestarts})`),
     kv('Workflow', `${info.workflowId} (run ${info.runId}, ${info.executionStatus})`),
     'Conditions:',

@@ -25,7 +25,9 @@ export function jobSetState(js: JobSet, status: JobSetStatus): JobSetState {
 
 /** A Markdown summary of the current state: per replicated job counts, restarts, last condition. */
 export function describeStatus(js: JobSet, status: JobSetStatus): string {
-  const lines = [`**${jobSetState(js, status)}** · restarts ${status.restarts} (${status.restartsCountTowardsMax} counted)`, ''];
+  const lines = [`**${jobSetState(js, status)}** · restarts ${status.restarts} (${status.restartsCountTowardsMax} counted)`];
+  if (js.spec.managedBy) lines.push(`managed by ${js.spec.managedBy}`);
+  lines.push('');
   lines.push('| replicatedJob | replicas | active | ready | succeeded | failed | suspended |', '|---|---|---|---|---|---|---|');
   for (const rjob of js.spec.replicatedJobs) {
     const s = status.replicatedJobsStatus.find((r) => r.name === rjob.name);
