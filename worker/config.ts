@@ -17,6 +17,12 @@ export const workerConfigSchema = z.object({
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
   /** Port of /metrics, /healthz and /readyz on JOBSET_HTTP_HOST (0 = off). */
   JOBSET_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /**
+   * Activities one worker runs at once. Every running JobSet holds one watch activity that is
+   * idle most of the time, so this bounds the JobSets a worker can follow concurrently (the
+   * SDK's default of 100 would stall the 101st JobSet's watch).
+   */
+  JOBSET_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(2000),
   JOBSET_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
 }).refine((c) => Boolean(c.TEMPORAL_TLS_CERT) === Boolean(c.TEMPORAL_TLS_KEY), {
   message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together',

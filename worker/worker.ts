@@ -37,6 +37,7 @@ export async function createWorker(config: WorkerConfig, options: CreateWorkerOp
     workflowsPath,
     activities: createActivities(kube, { metrics }),
     interceptors: { activity: [metrics.activityInterceptor()] },
+    maxConcurrentActivityTaskExecutions: config.JOBSET_MAX_CONCURRENT_ACTIVITIES,
   });
 }
 
