@@ -52,7 +52,10 @@ export interface JobSetWorkflowInput {
 // requeues: the last failure is visible on the pending activity in the Temporal UI, and an Event
 // says what went wrong.
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '60s' } as const;
-const act = proxyActivities<JobSetActivities>({ startToCloseTimeout: '5 minutes', retry });
+// Act activities take seconds and are idempotent: a short start-to-close timeout means a worker
+// that dies in the middle of one delays the JobSet by at most ~30 s before another worker retries.
+const ACT_TIMEOUT = '30 seconds';
+const act = proxyActivities<JobSetActivities>({ startToCloseTimeout: ACT_TIMEOUT, retry });
 const watch = proxyActivities<JobSetActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '10 seconds',
@@ -165,29 +168,29 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<JobSet
     switch (action.type) {
       case 'EnsureService':
         return act.ensureService.executeWithOptions(
-          { startToCloseTimeout: '5 minutes', retry, summary: 'ensure the headless Service' },
+          { startToCloseTimeout: ACT_TIMEOUT, retry, summary: 'ensure the headless Service' },
           [target()],
         );
       case 'EnsurePVCs':
-        return act.ensurePVCs.executeWithOptions({ startToCloseTimeout: '5 minutes', retry, summary: 'ensure the PVCs' }, [target()]);
+        return act.ensurePVCs.executeWithOptions({ startToCloseTimeout: ACT_TIMEOUT, retry, summary: 'ensure the PVCs' }, [target()]);
       case 'CreateJobs':
         return act.createJobs.executeWithOptions(
-          { startToCloseTimeout: '5 minutes', retry, summary: `create ${action.jobs.length} Job(s), restart attempt ${status.restarts}` },
+          { startToCloseTimeout: ACT_TIMEOUT, retry, summary: `create ${action.jobs.length} Job(s), restart attempt ${status.restarts}` },
           [{ ...target(), status, jobs: action.jobs }],
         );
       case 'DeleteJobs':
         return act.deleteJobs.executeWithOptions(
-          { startToCloseTimeout: '5 minutes', retry, summary: `delete ${action.names.length} Job(s): ${action.names.slice(0, 3).join(', ')}${action.names.length > 3 ? ', ...' : ''}` },
+          { startToCloseTimeout: ACT_TIMEOUT, retry, summary: `delete ${action.names.length} Job(s): ${action.names.slice(0, 3).join(', ')}${action.names.length > 3 ? ', ...' : ''}` },
           [{ namespace, names: action.names }],
         );
       case 'SuspendJobs':
         return act.suspendJobs.executeWithOptions(
-          { startToCloseTimeout: '5 minutes', retry, summary: `suspend ${action.names.length} Job(s)` },
+          { startToCloseTimeout: ACT_TIMEOUT, retry, summary: `suspend ${action.names.length} Job(s)` },
           [{ namespace, names: action.names }],
         );
       case 'ResumeJobs':
         return act.resumeJobs.executeWithOptions(
-          { startToCloseTimeout: '5 minutes', retry, summary: `resume ${action.jobs.length} Job(s)` },
+          { startToCloseTimeout: ACT_TIMEOUT, retry, summary: `resume ${action.jobs.length} Job(s)` },
           [{ ...target(), jobs: action.jobs }],
         );
     }
@@ -205,14 +208,14 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<JobSet
       // The custom resource (bridge) shows the same status object, for kubectl get/wait/describe.
       if (owner) {
         await act.writeStatus.executeWithOptions(
-          { startToCloseTimeout: '1 minute', retry, summary: 'write status to the JobSet resource' },
+          { startToCloseTimeout: ACT_TIMEOUT, retry, summary: 'write status to the JobSet resource' },
           [{ ...target(), status }],
         );
       }
     }
     if (decision.events.length > 0) {
       await act.emitEvents.executeWithOptions(
-        { startToCloseTimeout: '1 minute', retry, summary: decision.events.map((e) => e.reason).join(', ') },
+        { startToCloseTimeout: ACT_TIMEOUT, retry, summary: decision.events.map((e) => e.reason).join(', ') },
         [{ ...target(), events: decision.events }],
       );
     }
