@@ -241,7 +241,7 @@ async function throughput(): Promise<void> {
       })();
       const t0 = Date.now();
       const handles = await Promise.all(sets.map(start));
-      const statuses = await Promise.all(handles.map((h) => h.result()));
+      const statuses = await Promise.all(handles.map(async (h) => (await h.result()).status));
       const elapsed = Date.now() - t0;
       sampling = false;
       await sampler;

@@ -29,7 +29,7 @@ import { jobSetName, jobSetNamespace } from '../src/core/naming.js';
 import { describeStatus, jobSetState } from '../src/core/state.js';
 import { ttlExpiry } from '../src/core/ttl.js';
 import type { Action, Observation } from '../src/core/types.js';
-import { jobSetQuery, resumeUpdate, statusQuery, suspendUpdate } from './messages.js';
+import { jobSetQuery, resumeUpdate, statusQuery, suspendUpdate, type FinishedJobSet } from './messages.js';
 import { JobSetNameKey, JobSetNamespaceKey, JobSetRestartsKey, JobSetStateKey } from './search-attributes.js';
 
 export interface JobSetWorkflowInput {
@@ -79,7 +79,7 @@ function admit(input: unknown): JobSet {
   return parsed.data;
 }
 
-export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<JobSetStatus> {
+export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<FinishedJobSet> {
   let js = admit(input.jobSet);
   let status: JobSetStatus = input.status ?? initialStatus();
   let lastObservation: Observation | undefined;
@@ -266,10 +266,10 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<JobSet
         type: 'JobSetFailed',
         message: `JobSet ${namespace}/${name} failed: ${failed?.reason ?? 'Failed'}: ${failed?.message ?? ''}`,
         nonRetryable: true,
-        details: [status],
+        details: [{ ...js, status }],
       });
     }
-    return status;
+    return { ...js, status };
   } catch (err) {
     if (isCancellation(err)) {
       // Delete = cancellation: remove every child object even though the workflow is cancelled.

@@ -5,6 +5,13 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { JobSet, JobSetStatus } from '../src/api/schema.js';
 import type { ResumeRequest, SuspendRequest } from '../src/api/updates.js';
 
+/**
+ * What a finished run leaves in its history: the JobSet as it ran (spec after suspend/resume
+ * changes) with its final status. The workflow returns it, and a failed JobSet's failure carries
+ * it as its only detail, so clients read a finished JobSet from history without a worker.
+ */
+export type FinishedJobSet = JobSet & { status: JobSetStatus };
+
 /** The upstream JobSet status object. */
 export const statusQuery = defineQuery<JobSetStatus>('status');
 /** The JobSet as the workflow currently runs it (spec after suspend/resume changes). */

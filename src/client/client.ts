@@ -2,7 +2,8 @@
 //
 // One JobSet = one workflow under the ID `jobset/<namespace>/<name>`. The latest run under that
 // ID says what the JobSet is:
-//   - a `jobSetWorkflow` run, running or closed: the JobSet (its queries give spec and status);
+//   - a `jobSetWorkflow` run, running or closed: the JobSet (its queries give spec and status;
+//     a finished run's close event holds them too, so reading it needs no worker);
 //   - a `jobSetWorkflow` run that was cancelled, or a `jobSetCleanupWorkflow` run: deleted.
 // So `delete` either cancels the running workflow (its cleanup deletes the children) or, when
 // the workflow has finished, starts the cleanup workflow under the same ID; either way the ID is
@@ -22,7 +23,7 @@ import {
   type WorkflowExecutionInfo,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
 
 import { ConditionType } from '../api/constants.js';
 import { JobSetValidationError, ROOT_PATH } from '../api/errors.js';
@@ -34,7 +35,7 @@ import { workflowId } from '../core/naming.js';
 import { jobSetState, type JobSetState } from '../core/state.js';
 import type { jobSetCleanupWorkflow } from '../../workflows/cleanup.js';
 import type { jobSetWorkflow } from '../../workflows/jobset.js';
-import { jobSetQuery, resumeUpdate, statusQuery, suspendUpdate } from '../../workflows/messages.js';
+import { jobSetQuery, resumeUpdate, statusQuery, suspendUpdate, type FinishedJobSet } from '../../workflows/messages.js';
 import { JobSetNameKey, JobSetNamespaceKey, JobSetStateKey } from '../../workflows/search-attributes.js';
 import {
   JobSetConditionUnreachableError,
@@ -79,7 +80,7 @@ export interface JobSetConnectOptions {
 export interface JobSetInfo {
   /** The JobSet (spec as last changed by suspend/resume), without `status`. */
   jobSet: JobSet;
-  /** The upstream status object (the workflow's `status` query). */
+  /** The upstream status object (the workflow's `status` query, or the result of a finished run). */
   status: JobSetStatus;
   /** One-word state: Running, Restarting, Suspended, Completed or Failed. */
   state: JobSetState;
@@ -169,6 +170,10 @@ function generatedName(prefix: string): string {
 
 const isTrue = (status: JobSetStatus, type: string) => status.conditions.some((c) => c.type === type && c.status === 'True');
 const isFinished = (status: JobSetStatus) => status.terminalState === 'Completed' || status.terminalState === 'Failed';
+/** Completed and failed runs end with the finished JobSet in their close event. */
+const readsFromHistory = (run: Pick<WorkflowExecutionInfo, 'status'>) => run.status.name === 'COMPLETED' || run.status.name === 'FAILED';
+const isFinishedJobSet = (value: unknown): value is FinishedJobSet =>
+  typeof value === 'object' && value !== null && 'spec' in value && 'metadata' in value && typeof (value as { status?: unknown }).status === 'object';
 
 /**
  * The JobSet exactly as `submit` starts it: parsed, defaulted and validated, with its namespace
@@ -347,7 +352,7 @@ export class JobSetClient {
     };
     const infos = await mapLimit(live, 8, async (run) => {
       try {
-        if (!(await isPolled(run.taskQueue))) throw new Error(`no worker polls its task queue ${run.taskQueue}`);
+        if (!readsFromHistory(run) && !(await isPolled(run.taskQueue))) throw new Error(`no worker polls its task queue ${run.taskQueue}`);
         const deadline = Date.now() + queryTimeoutMs;
         return await this.within(deadline, () => this.readRun(run), () => new Error(`no answer to its queries within ${queryTimeoutMs} ms (is a worker polling task queue ${run.taskQueue}?)`));
       } catch (err) {
@@ -521,23 +526,13 @@ export class JobSetClient {
     return run.type === WorkflowType.Cleanup || (run.type === WorkflowType.JobSet && run.status.name === 'CANCELLED');
   }
 
-  /** Reads spec and status of one run through its queries. */
+  /**
+   * Reads spec and status of one run: a finished run (Completed or Failed JobSet) from its
+   * history, so no worker is needed; any other run through its queries.
+   */
   private async readRun(run: WorkflowExecutionInfo | WorkflowExecutionDescription): Promise<JobSetInfo> {
-    const handle = this.client.workflow.getHandle<typeof jobSetWorkflow>(run.workflowId, run.runId);
-    let jobSet: JobSet | undefined;
-    let status: JobSetStatus | undefined;
-    for (let attempt = 0; !jobSet || !status; attempt++) {
-      try {
-        [jobSet, status] = await Promise.all([handle.query(jobSetQuery), handle.query(statusQuery)]);
-      } catch (err) {
-        // No query handlers: the run is refusing its JobSet (it fails in its first task).
-        if (!(err instanceof QueryNotRegisteredError)) throw err;
-        const now = await handle.describe();
-        if (now.status.name === 'FAILED') ({ jobSet, status } = await this.refusedRun(handle));
-        else if (now.status.name !== 'RUNNING' || attempt >= 19) throw err;
-        else await sleep(250);
-      }
-    }
+    const handle = this.client.workflow.getHandle<typeof jobSetWorkflow>(run.workflowId, run.runId, { followRuns: false });
+    const { jobSet, status } = (readsFromHistory(run) ? await this.finishedRun(handle, run) : undefined) ?? (await this.queryRun(handle));
     const { status: _s, ...withoutStatus } = jobSet;
     const created = jobSet.metadata.creationTimestamp ? new Date(jobSet.metadata.creationTimestamp) : run.startTime;
     return {
@@ -552,19 +547,52 @@ export class JobSetClient {
     };
   }
 
-  /** The JobSet from the run's input and a Failed status carrying the workflow's reason. */
-  private async refusedRun(handle: WorkflowHandle): Promise<{ jobSet: JobSet; status: JobSetStatus }> {
-    const history = await handle.fetchHistory();
-    const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-    const input = payload ? defaultPayloadConverter.fromPayload<{ jobSet: JobSet }>(payload) : undefined;
-    let message = 'the workflow refused the JobSet';
+  /**
+   * The JobSet a completed or failed run left in its close event (see FinishedJobSet), or
+   * undefined when the run's result has another shape (the caller then queries the run).
+   */
+  private async finishedRun(handle: WorkflowHandle<typeof jobSetWorkflow>, run: WorkflowExecutionInfo | WorkflowExecutionDescription): Promise<{ jobSet: JobSet; status: JobSetStatus } | undefined> {
+    let finished: unknown;
     try {
-      await handle.result();
+      finished = await handle.result();
     } catch (err) {
-      if (err instanceof WorkflowFailedError && err.cause) message = err.cause.message;
+      if (!(err instanceof WorkflowFailedError) || !(err.cause instanceof ApplicationFailure)) throw err;
+      if (err.cause.type === 'InvalidJobSet') return this.refusedRun(run, err.cause.message);
+      finished = err.cause.type === 'JobSetFailed' ? err.cause.details?.[0] : undefined;
     }
-    const closeTime = history.events?.at(-1)?.eventTime;
-    const seconds = closeTime?.seconds ? Number(closeTime.seconds) : Date.now() / 1000;
+    return isFinishedJobSet(finished) ? { jobSet: finished, status: finished.status } : undefined;
+  }
+
+  /** Spec and status of a run through its queries (a worker of its task queue answers them). */
+  private async queryRun(handle: WorkflowHandle<typeof jobSetWorkflow>): Promise<{ jobSet: JobSet; status: JobSetStatus }> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const [jobSet, status] = await Promise.all([handle.query(jobSetQuery), handle.query(statusQuery)]);
+        return { jobSet, status };
+      } catch (err) {
+        // No query handlers: the run is refusing its JobSet (it fails in its first task).
+        if (!(err instanceof QueryNotRegisteredError)) throw err;
+        const now = await handle.describe();
+        if (now.status.name === 'FAILED') {
+          const found = await this.finishedRun(handle, now);
+          if (found) return found;
+        }
+        if (now.status.name !== 'RUNNING' || attempt >= 19) throw err;
+        await sleep(250);
+      }
+    }
+  }
+
+  /** The JobSet from the input of a run that refused it, and a Failed status carrying the reason. */
+  private async refusedRun(run: Pick<WorkflowExecutionInfo, 'workflowId' | 'runId' | 'closeTime'>, message: string): Promise<{ jobSet: JobSet; status: JobSetStatus }> {
+    const first = await this.client.workflowService.getWorkflowExecutionHistory({
+      namespace: this.client.options.namespace,
+      execution: { workflowId: run.workflowId, runId: run.runId },
+      maximumPageSize: 1,
+    });
+    const payload = first.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    const input = payload ? defaultPayloadConverter.fromPayload<{ jobSet: JobSet }>(payload) : undefined;
+    const seconds = (run.closeTime ?? new Date()).getTime() / 1000;
     return {
       jobSet: input?.jobSet ?? ({ metadata: {}, spec: { replicatedJobs: [] } } as unknown as JobSet),
       status: {

@@ -230,3 +230,38 @@ test('a JobSet the workflow refuses (started by a client that only checks its sh
   await client.delete(namespace, 'refused');
   await expect(client.get(namespace, 'refused')).rejects.toBeInstanceOf(JobSetNotFoundError);
 });
+
+test('finished JobSets are read from their history: get, list and wait answer with no worker polling their task queue', async () => {
+  const queue = `${taskQueue}-gone`;
+  const ownWorker = await createJobSetWorker(env, queue);
+  const ownRun = ownWorker.run();
+  const own = new JobSetClient({ client: env.client, taskQueue: queue });
+  await own.submit(jobSet('done', { labels: { batch: 'history' } }));
+  await own.submit(jobSet('lost', { fail: true, labels: { batch: 'history' } }));
+  await own.wait(namespace, 'done', { for: 'Completed', timeoutMs: 120_000 });
+  await own.wait(namespace, 'lost', { for: 'Failed', timeoutMs: 120_000 });
+  await eventually('both runs closed', async () => {
+    const closed = await Promise.all(['done', 'lost'].map(async (n) => (await env.client.workflow.getHandle(workflowId(namespace, n)).describe()).status.name !== 'RUNNING'));
+    return closed.every(Boolean) ? true : undefined;
+  });
+  ownWorker.shutdown();
+  await ownRun;
+
+  // A query would wait for a worker that never comes: the signal turns that into a failure.
+  const done = await own.get(namespace, 'done', { signal: AbortSignal.timeout(10_000) });
+  expect(done).toMatchObject({ state: 'Completed', closed: true, executionStatus: 'COMPLETED', jobSet: { metadata: { name: 'done', labels: { batch: 'history' } } } });
+  expect(done.status.conditions).toContainEqual(expect.objectContaining({ type: 'Completed', status: 'True', reason: 'AllJobsCompleted' }));
+  const lost = await own.get(namespace, 'lost', { signal: AbortSignal.timeout(10_000) });
+  expect(lost).toMatchObject({ state: 'Failed', closed: true, executionStatus: 'FAILED' });
+  expect(lost.status.conditions).toContainEqual(expect.objectContaining({ type: 'Failed', status: 'True', reason: 'FailedJobs' }));
+
+  const unreadable: string[] = [];
+  const listed = await eventually('both in visibility', async () => {
+    const found = await own.list({ namespace, labelSelector: 'batch=history', queryTimeoutMs: 5_000, onUnreadable: (id) => unreadable.push(id) });
+    return found.length === 2 ? found : undefined;
+  });
+  expect(listed.map((i) => [i.jobSet.metadata.name, i.state])).toEqual([['done', 'Completed'], ['lost', 'Failed']]);
+  expect(unreadable).toEqual([]);
+  expect((await own.wait(namespace, 'done', { timeoutMs: 10_000 })).terminalState).toBe('Completed');
+  await expect(own.suspend(namespace, 'lost')).rejects.toThrow(/finished \(Failed\)/);
+});

@@ -141,7 +141,7 @@ test('ttlSecondsAfterFinished deletes the child objects after the terminal condi
   const whileWaiting = await statusEventually(handle, 'Completed', (s) => s.terminalState === 'Completed');
   // The finished Job is still there during the TTL...
   expect((await childJobs(namespace, 'ttl')).map((j) => j.metadata?.name)).toEqual(['ttl-w-0']);
-  const status = await handle.result();
+  const { status } = await handle.result();
   // ...and gone, with the Service, once the workflow has ended, no earlier than the TTL.
   expect(status.terminalState).toBe('Completed');
   expect(await childJobs(namespace, 'ttl')).toEqual([]);

@@ -7,8 +7,7 @@ import { Label } from '../../src/api/constants.js';
 import type { JobSet, JobSetStatus } from '../../src/api/schema.js';
 import { workflowId } from '../../src/core/naming.js';
 import { jobSetWorkflow } from '../../workflows/jobset.js';
-import { statusQuery } from '../../workflows/messages.js';
-import { childJobs, jobSetIn, podTemplate } from '../integration/helpers/jobset.js';
+import { childJobs, finalStatus, jobSetIn, podTemplate } from '../integration/helpers/jobset.js';
 import { eventually } from '../integration/helpers/kube.js';
 
 export interface Expected {
@@ -114,15 +113,14 @@ export async function startEntry(client: Client, taskQueue: string, entry: MixEn
 
 /**
  * The final status of a JobSet, retried while Temporal is unreachable: the workflow result when
- * it completed, the status query when it failed with JobSetFailed.
+ * it completed, the failure's detail when it failed with JobSetFailed.
  */
 export async function settledStatus(client: Client, entry: MixEntry, timeoutMs = 240_000): Promise<JobSetStatus> {
   const handle: Handle = client.workflow.getHandle(workflowId(entry.jobSet.metadata.namespace!, entry.jobSet.metadata.name!));
   return eventually(`JobSet ${entry.jobSet.metadata.name} to finish`, async () => {
     const desc = await handle.describe();
     if (desc.status.name === 'RUNNING' || desc.status.name === 'CONTINUED_AS_NEW') return undefined;
-    if (desc.status.name === 'COMPLETED') return handle.result();
-    return handle.query(statusQuery);
+    return finalStatus(handle);
   }, timeoutMs);
 }
 

@@ -3,7 +3,8 @@
 import { randomUUID } from 'node:crypto';
 
 import type { V1Job } from '@kubernetes/client-node';
-import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 
@@ -13,7 +14,7 @@ import { parseJobSet } from '../../../src/api/load.js';
 import type { JobSet, JobSetInput, JobSetStatus } from '../../../src/api/schema.js';
 import { workflowId } from '../../../src/core/naming.js';
 import { jobSetWorkflow, type JobSetWorkflowInput } from '../../../workflows/jobset.js';
-import { statusQuery } from '../../../workflows/messages.js';
+import { statusQuery, type FinishedJobSet } from '../../../workflows/messages.js';
 import { createTestNamespace, deleteTestNamespace, eventually, kube } from './kube.js';
 import { createTemporalEnv, workflowBundle } from './temporal.js';
 
@@ -45,12 +46,14 @@ export async function startJobSet(
   });
 }
 
-/** The final status, whether the workflow completed (Completed) or failed with JobSetFailed. */
+/** The final status, whether the workflow completed (Completed) or failed with JobSetFailed: from its result or its failure's detail. */
 export async function finalStatus(handle: WorkflowHandle<typeof jobSetWorkflow>): Promise<JobSetStatus> {
   try {
-    return await handle.result();
-  } catch {
-    return handle.query(statusQuery);
+    return (await handle.result()).status;
+  } catch (err) {
+    const detail = err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure ? err.cause.details?.[0] : undefined;
+    if (!detail) throw err;
+    return (detail as FinishedJobSet).status;
   }
 }
 

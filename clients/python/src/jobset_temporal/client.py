@@ -28,7 +28,9 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
 )
 from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
-from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.workflowservice.v1 import GetWorkflowExecutionHistoryRequest
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
 from .errors import (
@@ -51,6 +53,9 @@ DEFAULT_NAMESPACE = "default"
 _NAMESPACE_KEY = SearchAttributeKey.for_keyword("JobSetNamespace")
 _NAME_KEY = SearchAttributeKey.for_keyword("JobSetName")
 _STATE_KEY = SearchAttributeKey.for_keyword("JobSetState")
+
+# Completed and failed runs end with the finished JobSet (spec and final status) in their close event.
+_READS_FROM_HISTORY = {WorkflowExecutionStatus.COMPLETED, WorkflowExecutionStatus.FAILED}
 
 # Pod-template fields a resume request may change (the Kueue contract), per replicated job.
 _RESUME_FIELDS = {"labels", "annotations", "nodeSelector", "tolerations", "schedulingGates"}
@@ -368,20 +373,14 @@ class JobSetClient:
         return run.workflow_type == CLEANUP_WORKFLOW_TYPE or (run.workflow_type == WORKFLOW_TYPE and run.status == WorkflowExecutionStatus.CANCELED)
 
     async def _read_run(self, run: WorkflowExecutionDescription) -> JobSetInfo:
+        """Spec and status of one run: a finished run (Completed or Failed JobSet) from the close
+        event in its history, so no worker is needed; any other run through its queries."""
         handle = self.client.get_workflow_handle(run.id, run_id=run.run_id)
-        for attempt in range(20):
-            try:
-                job_set, status = await asyncio.gather(handle.query("jobSet"), handle.query("status"))
-                break
-            except WorkflowQueryFailedError:
-                # No query handlers: the run is refusing its JobSet (it fails in its first task).
-                run = await handle.describe()
-                if run.status == WorkflowExecutionStatus.FAILED:
-                    job_set, status = await self._refused_run(handle)
-                    break
-                if run.status != WorkflowExecutionStatus.RUNNING or attempt == 19:
-                    raise
-                await asyncio.sleep(0.25)
+        found = await self._finished_run(handle, run) if run.status in _READS_FROM_HISTORY else None
+        if found is not None:
+            job_set, status = found
+        else:
+            job_set, status, run = await self._query_run(handle, run)
         job_set = {k: v for k, v in job_set.items() if k != "status"}
         return JobSetInfo(
             job_set=job_set,
@@ -393,19 +392,54 @@ class JobSetClient:
             execution_status=run.status.name if run.status is not None else "UNKNOWN",
         )
 
-    async def _refused_run(self, handle: WorkflowHandle[Any, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    async def _finished_run(self, handle: WorkflowHandle[Any, Any], run: WorkflowExecutionDescription) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """The finished JobSet a completed or failed run returned (or carries as its failure's
+        detail), or None when the close event holds something else (the caller then queries)."""
+        try:
+            finished = await handle.result(follow_runs=False)
+        except WorkflowFailureError as e:
+            cause = e.cause
+            if not isinstance(cause, ApplicationError):
+                raise
+            if cause.type == "InvalidJobSet":
+                return await self._refused_run(handle, cause.message, run.close_time)
+            finished = cause.details[0] if cause.type == "JobSetFailed" and cause.details else None
+        if isinstance(finished, dict) and isinstance(finished.get("status"), dict) and "spec" in finished:
+            return finished, finished["status"]
+        return None
+
+    async def _query_run(self, handle: WorkflowHandle[Any, Any], run: WorkflowExecutionDescription) -> tuple[dict[str, Any], dict[str, Any], WorkflowExecutionDescription]:
+        """Spec and status through the run's queries (a worker of its task queue answers them)."""
+        for attempt in range(20):
+            try:
+                job_set, status = await asyncio.gather(handle.query("jobSet"), handle.query("status"))
+                return job_set, status, run
+            except WorkflowQueryFailedError:
+                # No query handlers: the run is refusing its JobSet (it fails in its first task).
+                run = await handle.describe()
+                if run.status == WorkflowExecutionStatus.FAILED:
+                    found = await self._finished_run(handle, run)
+                    if found is not None:
+                        return found[0], found[1], run
+                if run.status != WorkflowExecutionStatus.RUNNING or attempt == 19:
+                    raise
+                await asyncio.sleep(0.25)
+        raise AssertionError("unreachable")
+
+    async def _refused_run(self, handle: WorkflowHandle[Any, Any], message: str, close_time: datetime | None) -> tuple[dict[str, Any], dict[str, Any]]:
         """A run that failed before it registered its queries: the worker refused the JobSet (the
         semantic checks the schema cannot express). Its input, and a Failed status with the reason."""
-        history = await handle.fetch_history()
-        started = history.events[0].workflow_execution_started_event_attributes
+        first = await self.client.workflow_service.get_workflow_execution_history(
+            GetWorkflowExecutionHistoryRequest(
+                namespace=self.client.namespace,
+                execution=WorkflowExecution(workflow_id=handle.id, run_id=handle.run_id or ""),
+                maximum_page_size=1,
+            )
+        )
+        started = first.history.events[0].workflow_execution_started_event_attributes
         decoded = await self.client.data_converter.decode(started.input.payloads) if started.input.payloads else []
         job_set = (decoded[0] or {}).get("jobSet", {}) if decoded else {}
-        message = "the worker refused the JobSet"
-        try:
-            await handle.result()
-        except WorkflowFailureError as e:
-            message = getattr(e.cause, "message", None) or str(e.cause or e)
-        closed = history.events[-1].event_time.ToDatetime(tzinfo=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        closed = (close_time or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         status = {
             "conditions": [{"type": "Failed", "status": "True", "reason": "InvalidJobSet", "message": message, "lastTransitionTime": closed}],
             "restarts": 0,
