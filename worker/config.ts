@@ -23,6 +23,12 @@ export const workerConfigSchema = z.object({
    * SDK's default of 100 would stall the 101st JobSet's watch).
    */
   JOBSET_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(2000),
+  /**
+   * Workflows kept in the worker's cache (sticky execution). Unset: the SDK's default, derived
+   * from the heap limit. A workflow evicted from the cache is replayed from its history at its
+   * next task, so a smaller cache trades CPU for memory.
+   */
+  JOBSET_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   JOBSET_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
 }).refine((c) => Boolean(c.TEMPORAL_TLS_CERT) === Boolean(c.TEMPORAL_TLS_KEY), {
   message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together',

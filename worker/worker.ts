@@ -38,6 +38,7 @@ export async function createWorker(config: WorkerConfig, options: CreateWorkerOp
     activities: createActivities(kube, { metrics }),
     interceptors: { activity: [metrics.activityInterceptor()] },
     maxConcurrentActivityTaskExecutions: config.JOBSET_MAX_CONCURRENT_ACTIVITIES,
+    ...(config.JOBSET_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: config.JOBSET_MAX_CACHED_WORKFLOWS } : {}),
   });
 }
 
