@@ -2,9 +2,10 @@
 // (API requests, Temporal history events, worker CPU and memory, open watches) and, opt-in, scale.
 // Runs on the local environment (shared dev server 127.0.0.1:7233, local cluster), in fresh
 // namespaces under a fresh task queue; prints a table and writes bench/results/<timestamp>.json.
+// `regex` (message-pattern matching, bench/regex.ts) is opt-in and needs neither.
 //
 //   npm run bench -- [--runs 3] [--replicas 10,50,200] [--restart-replicas 50] [--throughput 10]
-//                    [--fail-after 20s] [--only creation,restart,throughput] [--scale 1000]
+//                    [--fail-after 20s] [--only creation,restart,throughput,regex] [--scale 1000]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
@@ -31,6 +32,7 @@ import {
   WorkerProcess,
   type Stat,
 } from './lib.js';
+import { measureRegex, quantile, REGEX_TARGET_MS } from './regex.js';
 import { warmUp } from './warmup.js';
 
 const { values: args } = parseArgs({
@@ -52,6 +54,7 @@ const throughputN = Number(args.throughput);
 const failAfter = args['fail-after'];
 const only = new Set(args.only.split(','));
 const scaleN = args.scale ? Number(args.scale) : 0;
+const needsEnvironment = ['creation', 'restart', 'throughput'].some((s) => only.has(s)) || scaleN > 0;
 
 type Handle = WorkflowHandle<typeof jobSetWorkflow>;
 
@@ -345,6 +348,28 @@ async function scale(n: number): Promise<void> {
 }
 
 // ------------------------------------------------------------------------------------------------
+// regex: one onJobFailureMessagePatterns match, in this process (no cluster, no server)
+
+function regex(): void {
+  const f = measureRegex();
+  const target = `<= ${REGEX_TARGET_MS} ms`;
+  const match = stat(f.matchMs);
+  const p99 = quantile(f.matchMs, 0.99);
+  log(`regex: ${f.patterns} patterns x ${f.messageChars}-char messages: median ${fmt(match.median)} ms, p99 ${fmt(p99)} ms, max ${fmt(match.max)} ms`);
+  const what = `${f.patterns} random nested-quantifier patterns x ${f.messageChars}-char messages`;
+  rows.push({ figure: `regex: one match, ${what}`, unit: 'ms', value: match, target, met: match.max <= REGEX_TARGET_MS });
+  rows.push({ figure: `regex: one match, p99 of the same`, unit: 'ms', value: stat([p99]), target, met: p99 <= REGEX_TARGET_MS });
+  rows.push({ figure: `regex: compile one pattern, same patterns`, unit: 'ms', value: stat(f.compileMs) });
+  rows.push({
+    figure: `regex: one match, largest valid pattern ${f.largest.pattern} x ${f.largest.messageChars}-char message`,
+    unit: 'ms',
+    value: stat([f.largest.ms]),
+    target,
+    met: f.largest.ms <= REGEX_TARGET_MS,
+  });
+}
+
+// ------------------------------------------------------------------------------------------------
 
 function fmt(n: number | undefined, unit = ''): string {
   if (n === undefined || Number.isNaN(n)) return '';
@@ -371,11 +396,10 @@ function table(): string {
   return lines.join('\n');
 }
 
-async function main(): Promise<void> {
+async function onEnvironment(): Promise<void> {
   const connection = await Connection.connect({ address: args.address });
   client = new Client({ connection });
   worker = WorkerProcess.start(args.address, taskQueue);
-  const startedAt = new Date();
   log(`worker on task queue ${taskQueue}; runs ${runs}; sections ${[...only].join(', ')}${scaleN ? `, scale ${scaleN}` : ''}`);
   try {
     await sleep(3_000);
@@ -389,6 +413,13 @@ async function main(): Promise<void> {
     await worker.stop();
     await connection.close();
   }
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  // First, before a worker process competes for the CPU.
+  if (only.has('regex')) regex();
+  if (needsEnvironment) await onEnvironment();
   const out = table();
   console.log(out);
   mkdirSync(`${root}bench/results`, { recursive: true });

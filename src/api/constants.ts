@@ -88,6 +88,8 @@ export const Message = {
   JobSetFailed: 'jobset failed',
   JobSetCompleted: 'jobset completed successfully',
   JobSetSuspended: 'jobset is suspended',
+  InvalidChildJob: (job: string, problem: string) =>
+    `ignoring job ${job}: ${problem}; it counts for nothing, and its name cannot be reused until it is deleted`,
 } as const;
 
 /** Event reasons that are not condition reasons (§3.16). */
@@ -99,6 +101,39 @@ export const EventReason = {
   JobCreationFailed: 'JobCreationFailed',
   HeadlessServiceCreationFailed: 'HeadlessServiceCreationFailed',
   PVCCreationFailed: 'PVCCreationFailed',
+  // Not upstream's (it has no reason for these: its reconcile just returns the error): a Kubernetes
+  // request of the other actions failed, so the Event and the ReconcileFailing condition say which.
+  JobDeletionFailed: 'JobDeletionFailed',
+  JobSuspensionFailed: 'JobSuspensionFailed',
+  JobResumptionFailed: 'JobResumptionFailed',
+  /** The API server refused a child Job's manifest in the admission dry run; nothing was created. */
+  ValidationFailed: 'ValidationFailed',
+  /**
+   * Not upstream's either (upstream stops reconciling on such a Job): a child Job whose JobSet
+   * labels are malformed is ignored, and this Warning says which Job and which label.
+   */
+  InvalidChildJob: 'InvalidChildJob',
+} as const;
+
+/**
+ * Conditions that are ours, not upstream's (clients that read upstream's types ignore them):
+ * ReconcileFailing=True while the last pass could not carry out an action because the API server
+ * refused or failed a request that may succeed later (a ResourceQuota, a policy webhook, RBAC, an
+ * outage); its reason is the action's event reason and its message the API server's. It is
+ * removed by the next pass that acts without error.
+ */
+export const ReconcileFailingCondition = 'ReconcileFailing';
+
+/**
+ * Failed reasons of a JobSet whose workflow ended without finishing it (terminated by an operator,
+ * timed out, failed by a bug, cancelled while its resource still exists): the bridge writes them
+ * to the resource and the SDKs show them, so such a JobSet still reads as finished.
+ */
+export const RunEndedReason = {
+  Terminated: 'WorkflowTerminated',
+  TimedOut: 'WorkflowTimedOut',
+  Failed: 'WorkflowFailed',
+  Cancelled: 'WorkflowCancelled',
 } as const;
 
 export const FailurePolicyAction = {

@@ -57,4 +57,8 @@ export const ValidationMessage = {
     'InPlaceRestart restart strategy is not supported by jobset-temporal; use Recreate or BlockingRecreate',
   InvalidMessagePattern: (pattern: string, reason: string) =>
     `invalid regular expression ${JSON.stringify(pattern)} in onJobFailureMessagePatterns: ${reason}`,
+  // Size limits (src/api/limits.ts), worded as the API server's field.TooMany / field.TooLong.
+  TooManyJobs: (jobs: number, max: number) => `Too many: ${jobs}: must have at most ${max} Jobs in total`,
+  TooManyPods: (pods: number, max: number) => `Too many: ${pods}: must have at most ${max} pods in total (replicas x parallelism)`,
+  SpecTooLong: (bytes: number, max: number) => `Too long: may not be more than ${max} bytes (the spec is ${bytes} bytes as JSON)`,
 } as const;

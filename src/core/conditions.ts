@@ -104,7 +104,7 @@ export class StatusDraft {
     return true;
   }
 
-  /** Queue an event that is not a condition change (failure-policy actions). */
+  /** Queue an event that is not a condition change (failure-policy actions, malformed child Jobs). */
   event(e: JobSetEvent): void {
     this.events.push(e);
   }

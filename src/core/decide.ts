@@ -1,7 +1,7 @@
 // The reconcile decision: upstream's reconcile pass (upstream-jobset.md §3.1) as a pure
 // function of the spec, the last published status and an observation of the child Jobs. The
 // workflow performs the actions, publishes the status, then emits the events.
-import { Label, Reason } from '../api/constants.js';
+import { EventReason, Label, Message, Reason } from '../api/constants.js';
 import type { JobSet, JobSetStatus } from '../api/schema.js';
 import { StatusDraft, isTerminal, notRestartingCondition } from './conditions.js';
 import { jobsToCreate } from './create-jobs.js';
@@ -27,9 +27,20 @@ function deletable(cs: readonly ClassifiedJob[]): string[] {
     .sort();
 }
 
+/** What decide() needs to know about earlier passes besides the status. */
+export interface DecideOptions {
+  /**
+   * `malformedJobs` of the previous decision: those Jobs have had their Warning Event already,
+   * so a Job that stays malformed is reported once rather than on every pass. Without it every
+   * malformed Job is reported again.
+   */
+  reportedMalformedJobs?: readonly string[];
+}
+
 /**
  * One reconcile pass, in upstream's order:
- *  1. classify the Jobs and recompute replicatedJobsStatus;
+ *  1. classify the Jobs (a Warning Event for each newly malformed one, which is then ignored)
+ *     and recompute replicatedJobsStatus;
  *  2. finished JobSet: delete the active current-attempt Jobs, nothing else (terminal);
  *  3. delete previous-attempt Jobs;
  *  4. RestartingJobSet=False/JobsReady when not suspended and every Job is ready or succeeded;
@@ -38,12 +49,17 @@ function deletable(cs: readonly ClassifiedJob[]): string[] {
  *     Jobs are deleted by the next pass, step 2, as upstream);
  *  7. the headless Service, 8. the PVCs, 9. missing Jobs (dependsOn, InOrder, BlockingRecreate);
  *  10. suspend or resume.
- * `now` (RFC 3339) stamps condition transitions. Throws InvalidJobLabelError when a Job's
- * attempt labels do not parse (the pass must not act on a misread cluster).
+ * `now` (RFC 3339) stamps condition transitions.
  */
-export function decide(js: JobSet, status: JobSetStatus, obs: Observation, now: string): Decision {
+export function decide(js: JobSet, status: JobSetStatus, obs: Observation, now: string, options: DecideOptions = {}): Decision {
   const draft = new StatusDraft(status, now);
   const children = classifyJobs(js, draft.status, obs.jobs);
+  const reported = new Set(options.reportedMalformedJobs);
+  for (const { job, problem } of children.malformed) {
+    if (reported.has(job.name)) continue;
+    draft.event({ type: 'Warning', reason: EventReason.InvalidChildJob, message: Message.InvalidChildJob(job.name, problem) });
+  }
+  const malformedJobs = children.malformed.map((m) => m.job.name).sort();
   const statuses = computeReplicatedJobsStatus(js, draft.status, children);
   draft.status.replicatedJobsStatus = statuses;
   const actions: Action[] = [];
@@ -52,6 +68,7 @@ export function decide(js: JobSet, status: JobSetStatus, obs: Observation, now: 
     actions,
     events: draft.events,
     terminal: isTerminal(draft.status),
+    malformedJobs,
   });
 
   if (isTerminal(draft.status)) {

@@ -1,19 +1,19 @@
 // Failure policy (upstream-jobset.md §3.7): run when at least one current-attempt Job has
 // Failed=True. Exactly one action per pass; the caller returns right after.
-import { EventReason, FailurePolicyAction, Label, Message, Reason, failurePolicyRuleReason } from '../api/constants.js';
-import { compileMessagePattern } from '../api/message-pattern.js';
+import { EventReason, FailurePolicyAction, Message, Reason, failurePolicyRuleReason } from '../api/constants.js';
+import { compileMessagePattern, type MessagePattern } from '../api/message-pattern.js';
 import type { FailurePolicy, FailurePolicyRule, JobSet } from '../api/schema.js';
 import { markFailed, restartingCondition, type StatusDraft } from './conditions.js';
-import { InvalidJobLabelError, type ClassifiedJob } from './observe.js';
+import type { CurrentJob } from './observe.js';
 import type { ObservedJobCondition } from './types.js';
 
 /** The Job's first Failed=True condition. */
-export function failureCondition(c: ClassifiedJob): ObservedJobCondition | undefined {
+export function failureCondition(c: CurrentJob): ObservedJobCondition | undefined {
   return c.job.conditions.find((x) => x.type === 'Failed' && x.status === 'True');
 }
 
 // A missing or unparsable time sorts first, as Go's zero time does upstream.
-const failureTime = (c: ClassifiedJob): number => {
+const failureTime = (c: CurrentJob): number => {
   const t = failureCondition(c)?.lastTransitionTime;
   const ms = t === undefined ? NaN : Date.parse(t);
   return Number.isNaN(ms) ? -Infinity : ms;
@@ -23,8 +23,8 @@ const failureTime = (c: ClassifiedJob): number => {
  * The earliest-failed Job (by Failed lastTransitionTime). Ties go to the smaller name, so the
  * answer does not depend on the order in which the cluster listed the Jobs.
  */
-export function firstFailedJob(failed: readonly ClassifiedJob[]): ClassifiedJob | undefined {
-  let best: ClassifiedJob | undefined;
+export function firstFailedJob(failed: readonly CurrentJob[]): CurrentJob | undefined {
+  let best: CurrentJob | undefined;
   for (const c of failed) {
     if (failureCondition(c) === undefined) continue;
     if (best === undefined) {
@@ -38,30 +38,32 @@ export function firstFailedJob(failed: readonly ClassifiedJob[]): ClassifiedJob 
 }
 
 /**
- * Unanchored match, compiled exactly as the validator compiles it. A pattern that does not
- * compile matches nothing (upstream logs and skips it); admission normally refuses such
- * patterns, but a JobSet admitted by an older validator must still be reconciled.
+ * A rule's message patterns, compiled once per pass (not once per failed Job), exactly as the
+ * validator compiles them. A pattern that does not compile matches nothing (upstream logs and
+ * skips it); admission refuses such patterns, but a JobSet admitted by an older validator must
+ * still be reconciled.
  */
-function matchesPattern(pattern: string, message: string): boolean {
-  let re: RegExp;
-  try {
-    re = compileMessagePattern(pattern);
-  } catch {
-    return false;
-  }
-  return re.test(message);
+function compilePatterns(rule: FailurePolicyRule): MessagePattern[] {
+  return (rule.onJobFailureMessagePatterns ?? []).flatMap((p) => {
+    try {
+      return [compileMessagePattern(p)];
+    } catch {
+      return [];
+    }
+  });
 }
 
-/** Whether `rule` applies to the failed Job: reasons, message patterns and targets, each any-of (empty = any). */
-export function ruleApplies(rule: FailurePolicyRule, c: ClassifiedJob): boolean {
+/**
+ * Whether `rule` applies to the failed Job: reasons, message patterns (unanchored, as Go's
+ * MatchString) and targets, each any-of (empty = any). `patterns` are the rule's, compiled.
+ */
+function ruleApplies(rule: FailurePolicyRule, patterns: readonly MessagePattern[], c: CurrentJob): boolean {
   const cond = failureCondition(c);
   if (cond === undefined) return false;
   const reasons: readonly string[] = rule.onJobFailureReasons ?? [];
   if (reasons.length > 0 && !reasons.includes(cond.reason ?? '')) return false;
-  const patterns = rule.onJobFailureMessagePatterns ?? [];
-  if (patterns.length > 0 && !patterns.some((p) => matchesPattern(p, cond.message ?? ''))) return false;
-  // A Job without a parent replicated job never matches.
-  if (c.replicatedJob === undefined) return false;
+  const patternsGiven = (rule.onJobFailureMessagePatterns ?? []).length > 0;
+  if (patternsGiven && !patterns.some((p) => p.test(cond.message ?? ''))) return false;
   const targets = rule.targetReplicatedJobs ?? [];
   return targets.length === 0 || targets.includes(c.replicatedJob);
 }
@@ -70,13 +72,14 @@ export interface MatchedRule {
   /** Undefined when no rule matched and the default action applies. */
   rule: FailurePolicyRule | undefined;
   action: FailurePolicyAction;
-  job: ClassifiedJob;
+  job: CurrentJob;
 }
 
 /** The first rule (in order) matching some failed Job, with its earliest-failed match; else the default. */
-export function matchRule(policy: FailurePolicy, failed: readonly ClassifiedJob[]): MatchedRule | undefined {
+export function matchRule(policy: FailurePolicy, failed: readonly CurrentJob[]): MatchedRule | undefined {
   for (const rule of policy.rules) {
-    const job = firstFailedJob(failed.filter((c) => ruleApplies(rule, c)));
+    const patterns = compilePatterns(rule);
+    const job = firstFailedJob(failed.filter((c) => ruleApplies(rule, patterns, c)));
     if (job !== undefined) return { rule, action: rule.action, job };
   }
   const job = firstFailedJob(failed);
@@ -116,8 +119,7 @@ function restartJobSet(ctx: ApplyContext, countsTowardsMax: boolean, eventReason
 function restartJob(ctx: ApplyContext, countsTowardsMax: boolean, eventReason: string): void {
   const { js, draft, match } = ctx;
   const c = match.job;
-  if (c.jobIndex === undefined) throw new InvalidJobLabelError(c.job.name, Label.JobIndex, c.job.labels[Label.JobIndex]);
-  const name = c.replicatedJob ?? '';
+  const name = c.replicatedJob;
   const replicas = js.spec.replicatedJobs.find((r) => r.name === name)?.replicas ?? 0;
   let s = draft.status.replicatedJobsStatus.find((x) => x.name === name);
   if (s === undefined) {
@@ -125,9 +127,10 @@ function restartJob(ctx: ApplyContext, countsTowardsMax: boolean, eventReason: s
     s = { name, ready: 0, succeeded: 0, failed: 0, active: 0, suspended: 0 };
     draft.status.replicatedJobsStatus.push(s);
   }
-  // The arrays are sized lazily, to replicas, on first use.
+  // The arrays are sized lazily, to replicas, on first use: never by the index, which comes from a
+  // label (classifyJobs keeps it within 0..replicas-1).
   const index = c.jobIndex;
-  const sized = (a: number[] | undefined) => Array.from({ length: Math.max(replicas, index + 1) }, (_, i) => a?.[i] ?? 0);
+  const sized = (a: number[] | undefined) => Array.from({ length: replicas }, (_, i) => a?.[i] ?? 0);
   s.jobRestarts = sized(s.jobRestarts);
   s.jobRestarts[index] = s.jobRestarts[index]! + 1;
   if (countsTowardsMax) {
@@ -162,7 +165,7 @@ const appliers: Record<FailurePolicyAction, (ctx: ApplyContext) => void> = {
  */
 export function executeFailurePolicy(
   js: JobSet,
-  failed: readonly ClassifiedJob[],
+  failed: readonly CurrentJob[],
   draft: StatusDraft,
 ): MatchedRule | undefined {
   const policy = js.spec.failurePolicy;

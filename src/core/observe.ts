@@ -4,54 +4,95 @@ import { Label } from '../api/constants.js';
 import type { JobSet, JobSetStatus, ReplicatedJobStatus } from '../api/schema.js';
 import type { ObservedJob } from './types.js';
 
-/**
- * Thrown when a child Job carries a JobSet label that is not a decimal integer. Upstream aborts
- * the whole reconcile on this (§3.19 item 9): acting on a Job whose attempt is unknown could
- * delete the wrong Jobs or recreate live ones.
- */
-export class InvalidJobLabelError extends Error {
-  override readonly name = 'InvalidJobLabelError';
-  constructor(
-    readonly jobName: string,
-    readonly label: string,
-    readonly value: string | undefined,
-  ) {
-    super(`job ${jobName}: invalid value ${JSON.stringify(value ?? null)} for label ${label}, must be integer`);
-  }
-}
-
 /** A child Job with its JobSet labels parsed. */
 export interface ClassifiedJob {
   job: ObservedJob;
   /** `replicatedjob-name`; undefined when the label is missing. */
   replicatedJob: string | undefined;
-  /** `job-index`; undefined when the label is missing. */
+  /** `job-index`; undefined when the label is missing (allowed only outside a known replicated job). */
   jobIndex: number | undefined;
   restartAttempt: number;
   /** `job-restart-attempt`; undefined when the label is missing (Jobs made before the label existed). */
   jobRestartAttempt: number | undefined;
 }
 
+/** A current-attempt Job of a replicated job in the spec: the only Jobs the policies act on. */
+export interface CurrentJob extends ClassifiedJob {
+  replicatedJob: string;
+  /** Always within 0..replicas-1 of its replicated job. */
+  jobIndex: number;
+}
+
+/** A Job whose JobSet labels cannot be trusted, with the first problem found. */
+export interface MalformedJob {
+  job: ObservedJob;
+  /** A Kubernetes-style field error: `metadata.labels[<key>]: Invalid value: "x": must be an integer`. */
+  problem: string;
+}
+
 /**
  * Child Jobs in upstream's buckets. `active`/`successful`/`failed` hold only current-attempt
  * Jobs of a replicated job in the spec; `previous` holds older attempts (to be deleted).
- * `ignored` holds current-attempt Jobs without a known replicated job: they count for nothing
- * but, like every observed Job, their names still block recreation.
+ * `ignored` holds current-attempt Jobs without a known replicated job, and `malformed` the Jobs
+ * whose JobSet labels do not parse or are out of range: both count for nothing but, like every
+ * observed Job, their names still block recreation.
  */
 export interface ChildJobs {
-  active: ClassifiedJob[];
-  successful: ClassifiedJob[];
-  failed: ClassifiedJob[];
+  active: CurrentJob[];
+  successful: CurrentJob[];
+  failed: CurrentJob[];
   previous: ClassifiedJob[];
   ignored: ClassifiedJob[];
+  malformed: MalformedJob[];
 }
 
-/** Go's strconv.Atoi on the values we write: optional sign, decimal digits. */
-function parseIntLabel(job: ObservedJob, label: string, required: boolean): number | undefined {
+/** Go's strconv.Atoi on the values we write: optional sign, decimal digits (and no precision lost). */
+function parseInteger(raw: string): number | undefined {
+  if (!/^[+-]?\d+$/.test(raw)) return undefined;
+  const n = Number(raw);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** A label problem, worded as a Kubernetes field error. */
+class LabelProblem {
+  constructor(readonly message: string) {}
+  static of(label: string, detail: string): LabelProblem {
+    return new LabelProblem(`metadata.labels[${label}]: ${detail}`);
+  }
+}
+
+/** The integer value of `label`: undefined when absent, a problem when it does not parse. */
+function integerLabel(job: ObservedJob, label: string): number | undefined | LabelProblem {
   const raw = job.labels[label];
-  if (raw === undefined && !required) return undefined;
-  if (raw === undefined || !/^[+-]?\d+$/.test(raw)) throw new InvalidJobLabelError(job.name, label, raw);
-  return Number(raw);
+  if (raw === undefined) return undefined;
+  return parseInteger(raw) ?? LabelProblem.of(label, `Invalid value: ${JSON.stringify(raw)}: must be an integer`);
+}
+
+/**
+ * The JobSet labels of `job`, or the first problem with them: a required label missing, a value
+ * that is not an integer, a job index outside its replicated job. No label value sizes anything,
+ * so a hostile value costs nothing.
+ */
+function parseLabels(job: ObservedJob, replicasOf: ReadonlyMap<string, number>): Omit<ClassifiedJob, 'job'> | LabelProblem {
+  const replicatedJob = job.labels[Label.ReplicatedJobName] || undefined;
+  const replicas = replicatedJob === undefined ? undefined : replicasOf.get(replicatedJob);
+  const restartAttempt = integerLabel(job, Label.RestartAttempt);
+  if (restartAttempt === undefined) return LabelProblem.of(Label.RestartAttempt, 'Required value');
+  if (restartAttempt instanceof LabelProblem) return restartAttempt;
+  const jobRestartAttempt = integerLabel(job, Label.JobRestartAttempt);
+  if (jobRestartAttempt instanceof LabelProblem) return jobRestartAttempt;
+  const jobIndex = integerLabel(job, Label.JobIndex);
+  if (jobIndex instanceof LabelProblem) return jobIndex;
+  // The index is needed, and can be checked, only for a replicated job of the spec.
+  if (replicas !== undefined) {
+    if (jobIndex === undefined) return LabelProblem.of(Label.JobIndex, 'Required value');
+    if (jobIndex < 0 || jobIndex >= replicas) {
+      const raw = JSON.stringify(job.labels[Label.JobIndex]);
+      const range = `must be between 0 and ${replicas - 1}, inclusive (replicatedJob ${JSON.stringify(replicatedJob)} has ${replicas} replicas)`;
+      return LabelProblem.of(Label.JobIndex, `Invalid value: ${raw}: ${range}`);
+    }
+  }
+  return { replicatedJob, jobIndex, restartAttempt, jobRestartAttempt };
 }
 
 /** The first True Complete or Failed condition of a Job, as upstream's JobFinished. */
@@ -84,51 +125,44 @@ export function jobRestartsAt(status: JobSetStatus, rjob: string, jobIndex: numb
  * the object still exists, so its name blocks recreation (as upstream, which ignores the
  * deletion timestamp when bucketing), and its finished state still counts.
  *
- * Throws InvalidJobLabelError on an unparsable `restart-attempt`, or on an unparsable
- * `job-index`/`job-restart-attempt` of a Job that carries the latter.
+ * A Job whose JobSet labels are malformed is `malformed`, whatever its attempt: upstream aborts
+ * the whole reconcile on an unparsable attempt label (§3.19 item 9), so one bad label stops the
+ * JobSet for good; acting on it instead could delete the wrong Jobs or size per-index status by
+ * a hostile index. Leaving it alone does neither, and its name stays taken.
  */
 export function classifyJobs(js: JobSet, status: JobSetStatus, jobs: readonly ObservedJob[]): ChildJobs {
-  const known = new Set(js.spec.replicatedJobs.map((r) => r.name));
-  const out: ChildJobs = { active: [], successful: [], failed: [], previous: [], ignored: [] };
+  const replicasOf = new Map(js.spec.replicatedJobs.map((r) => [r.name, r.replicas]));
+  const out: ChildJobs = { active: [], successful: [], failed: [], previous: [], ignored: [], malformed: [] };
   for (const job of jobs) {
-    const restartAttempt = parseIntLabel(job, Label.RestartAttempt, true)!;
-    const replicatedJob = job.labels[Label.ReplicatedJobName] || undefined;
-    const jobRestartAttempt = parseIntLabel(job, Label.JobRestartAttempt, false);
-    // job-index matters only when comparing the per-index attempt; elsewhere a bad value is
-    // tolerated like a missing one.
-    const jobIndex =
-      jobRestartAttempt !== undefined
-        ? parseIntLabel(job, Label.JobIndex, true)
-        : /^\d+$/.test(job.labels[Label.JobIndex] ?? '')
-          ? Number(job.labels[Label.JobIndex])
-          : undefined;
-    const c: ClassifiedJob = { job, replicatedJob, jobIndex, restartAttempt, jobRestartAttempt };
-
+    const labels = parseLabels(job, replicasOf);
+    if (labels instanceof LabelProblem) {
+      out.malformed.push({ job, problem: labels.message });
+      continue;
+    }
+    const c: ClassifiedJob = { job, ...labels };
+    const { replicatedJob, jobIndex, restartAttempt, jobRestartAttempt } = c;
     if (restartAttempt < status.restarts) {
       out.previous.push(c);
       continue;
     }
-    if (
-      jobRestartAttempt !== undefined &&
-      replicatedJob !== undefined &&
-      jobRestartAttempt < jobRestartsAt(status, replicatedJob, jobIndex!)
-    ) {
-      out.previous.push(c);
+    if (replicatedJob === undefined || jobIndex === undefined || !replicasOf.has(replicatedJob)) {
+      out.ignored.push(c);
       continue;
     }
-    if (replicatedJob === undefined || !known.has(replicatedJob)) {
-      out.ignored.push(c);
+    const current: CurrentJob = { ...c, replicatedJob, jobIndex };
+    if (jobRestartAttempt !== undefined && jobRestartAttempt < jobRestartsAt(status, replicatedJob, jobIndex)) {
+      out.previous.push(current);
       continue;
     }
     switch (finishedType(job)) {
       case 'Complete':
-        out.successful.push(c);
+        out.successful.push(current);
         break;
       case 'Failed':
-        out.failed.push(c);
+        out.failed.push(current);
         break;
       default:
-        out.active.push(c);
+        out.active.push(current);
     }
   }
   return out;

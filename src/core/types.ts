@@ -87,4 +87,9 @@ export interface Decision {
   events: JobSetEvent[];
   /** The JobSet is finished (Completed or Failed condition True). */
   terminal: boolean;
+  /**
+   * Names of the observed Jobs ignored because their JobSet labels are malformed, sorted. Pass
+   * them back as `reportedMalformedJobs` on the next decide() so each one is reported once.
+   */
+  malformedJobs: string[];
 }

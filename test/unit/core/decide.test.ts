@@ -1,7 +1,6 @@
-import { ConditionType, Label, Message, Reason } from '../../../src/api/constants.js';
+import { ConditionType, EventReason, Label, Message, Reason } from '../../../src/api/constants.js';
 import type { Condition, JobSet, JobSetStatus } from '../../../src/api/schema.js';
 import { decide, initialStatus, isTerminal, observationDigest } from '../../../src/core/decide.js';
-import { InvalidJobLabelError } from '../../../src/core/observe.js';
 import type { Action, ObservedJob, Observation } from '../../../src/core/types.js';
 import { EARLIER, NOW, cond, makeJob, makeJobSet, makeReplicatedJob, makeStatus } from './builders.js';
 
@@ -392,9 +391,63 @@ describe('decide: status and events', () => {
     const p3 = decide(js, p2.status, obs(allRunning().slice(0, 2)), NOW);
     expect(p3.actions).toEqual([create(['workers', 1])]);
   });
+});
 
-  test('an unparsable restart-attempt aborts the pass', () => {
-    expect(() => decide(basic().obj(), initialStatus(), obs([makeJob('leader', 0).restartAttempt('x').obj()]), NOW)).toThrow(InvalidJobLabelError);
+describe('issue 12 item 3 (malformed child Jobs): decide ignores them with one Warning Event per Job', () => {
+  const problem = (label: string, value: string, must: string) => `metadata.labels[${label}]: Invalid value: ${JSON.stringify(value)}: ${must}`;
+  const notInteger = (label: string, value: string) => problem(label, value, 'must be an integer');
+  const outOfRange = (value: string) => problem(Label.JobIndex, value, 'must be between 0 and 1, inclusive (replicatedJob "workers" has 2 replicas)');
+  const warning = (job: string, why: string) => ({ type: 'Warning', reason: EventReason.InvalidChildJob, message: Message.InvalidChildJob(job, why) });
+  const restartJob = () => basic().failurePolicy({ maxRestarts: 2, rules: [{ name: 'one', action: 'RestartJob' }] }).obj();
+  const workers1 = () => makeJob('workers', 1);
+
+  test.each<{ name: string; js: JobSet; bad: ObservedJob; why: string }>([
+    { name: 'an unparsable restart-attempt', js: basic().obj(), bad: workers1().restartAttempt('x').obj(), why: notInteger(Label.RestartAttempt, 'x') },
+    { name: 'an unparsable job-restart-attempt', js: basic().obj(), bad: workers1().label(Label.JobRestartAttempt, '1e3').obj(), why: notInteger(Label.JobRestartAttempt, '1e3') },
+    // Acted on, index 999999999 would size the per-index jobRestarts arrays to a billion entries.
+    { name: 'a failed Job with job-index 999999999 under RestartJob', js: restartJob(), bad: workers1().label(Label.JobIndex, '999999999').failed().obj(), why: outOfRange('999999999') },
+    { name: 'a failed Job with job-index 2^32 under RestartJob', js: restartJob(), bad: workers1().label(Label.JobIndex, '4294967296').failed().obj(), why: outOfRange('4294967296') },
+    { name: 'a failed Job with an unparsable job-index and no failure policy', js: basic().obj(), bad: workers1().label(Label.JobIndex, 'one').failed().obj(), why: notInteger(Label.JobIndex, 'one') },
+  ])('$name: the pass goes on, the Job counts for nothing and its name stays taken', ({ js, bad, why }) => {
+    const d = decide(js, initialStatus(), obs([...allRunning().slice(0, 2), bad]), NOW);
+    expect(d.malformedJobs).toEqual(['js-workers-1']);
+    expect(d.events).toEqual([warning('js-workers-1', why)]);
+    // Not recreated (its name exists), not deleted, not restarted: no action at all.
+    expect(d.actions).toEqual([]);
+    expect(d.terminal).toBe(false);
+    expect(d.status.restarts).toBe(0);
+    expect(d.status.conditions).toEqual([]);
+    expect(d.status.replicatedJobsStatus[1]).toEqual({ name: 'workers', ready: 0, succeeded: 0, failed: 0, active: 1, suspended: 0 });
+  });
+
+  test('the event goes out once per Job: reportedMalformedJobs carries what the previous pass reported', () => {
+    const js = basic().obj();
+    const badA = makeJob('workers', 0).restartAttempt('x').obj();
+    const badB = makeJob('workers', 1).label(Label.JobIndex, '7').obj();
+    const whyA = notInteger(Label.RestartAttempt, 'x');
+    const whyB = outOfRange('7');
+    const leader = makeJob('leader', 0).obj();
+
+    const p1 = decide(js, initialStatus(), obs([leader, badA]), NOW);
+    expect(p1.events).toEqual([warning('js-workers-0', whyA)]);
+    // Without the previous set (a new run), every malformed Job is reported again.
+    expect(decide(js, p1.status, obs([leader, badA]), NOW).events).toEqual([warning('js-workers-0', whyA)]);
+
+    const p2 = decide(js, p1.status, obs([leader, badA]), NOW, { reportedMalformedJobs: p1.malformedJobs });
+    expect(p2.events).toEqual([]);
+    expect(p2.malformedJobs).toEqual(['js-workers-0']);
+
+    const p3 = decide(js, p2.status, obs([badB, leader, badA]), NOW, { reportedMalformedJobs: p2.malformedJobs });
+    expect(p3.events).toEqual([warning('js-workers-1', whyB)]);
+    expect(p3.malformedJobs).toEqual(['js-workers-0', 'js-workers-1']);
+
+    // Gone (deleted by someone), then back: reported again.
+    const p4 = decide(js, p3.status, obs([leader, badB]), NOW, { reportedMalformedJobs: p3.malformedJobs });
+    expect(p4.events).toEqual([]);
+    expect(p4.malformedJobs).toEqual(['js-workers-1']);
+    expect(p4.actions).toEqual([create(['workers', 0])]);
+    const p5 = decide(js, p4.status, obs([leader, badB, badA]), NOW, { reportedMalformedJobs: p4.malformedJobs });
+    expect(p5.events).toEqual([warning('js-workers-0', whyA)]);
   });
 });
 

@@ -2,7 +2,7 @@ import { ConditionType, EventReason, Label, Message, Reason } from '../../../src
 import type { JobSet, JobSetStatus } from '../../../src/api/schema.js';
 import { StatusDraft } from '../../../src/core/conditions.js';
 import { executeFailurePolicy, firstFailedJob, restartsTowardsMax } from '../../../src/core/failure-policy.js';
-import { InvalidJobLabelError, classifyJobs, computeReplicatedJobsStatus } from '../../../src/core/observe.js';
+import { classifyJobs, computeReplicatedJobsStatus } from '../../../src/core/observe.js';
 import type { ObservedJob } from '../../../src/core/types.js';
 import { EARLIER, NOW, cond, makeJob, makeJobSet, makeReplicatedJob, makeStatus } from './builders.js';
 
@@ -279,9 +279,31 @@ describe('RestartJob', () => {
     expect(workers(draft.status)?.jobRestartsCountTowardsMax).toBeUndefined();
     expect(draft.events.map((e) => e.reason)).toEqual([EventReason.RestartJobAndIgnoreMaxRestartsAction]);
   });
+});
 
-  test('a failed Job without job-index cannot be restarted individually', () => {
-    const job = makeJob('workers', 0).jobRestartAttempt(undefined).label(Label.JobIndex, undefined).failed(T1).obj();
-    expect(() => run(jobSet(policy('RestartJob')), makeStatus().obj(), [job])).toThrow(InvalidJobLabelError);
+describe('issue 12 item 3 (malformed child Jobs): the failure policy never sees them', () => {
+  const restartJob: PolicyInput = { maxRestarts: 2, rules: [{ name: 'one', action: 'RestartJob' }] };
+  test.each<[string, string | undefined]>([
+    ['without job-index', undefined],
+    ['with job-index 999999999', '999999999'],
+  ])('a failed Job %s under RestartJob: no action, no per-index array', (_, index) => {
+    const job = makeJob('workers', 0).jobRestartAttempt(undefined).label(Label.JobIndex, index).failed(T1).obj();
+    const { draft, outcome, failed, restarting } = run(jobSet(restartJob), makeStatus().obj(), [job]);
+    expect(outcome).toBeUndefined();
+    expect({ failed, restarting, events: draft.events }).toEqual({ failed: undefined, restarting: undefined, events: [] });
+    expect(draft.status.replicatedJobsStatus.find((x) => x.name === 'workers')?.jobRestarts).toBeUndefined();
+  });
+});
+
+describe('issue 12 item 3 (RE2 message patterns): rules match with RE2 syntax, as upstream', () => {
+  test.each<[string, string, string, boolean]>([
+    ['a Unicode class', '^\\pL+ failed', 'Größe failed', true],
+    ['a POSIX class', 'exit code [[:digit:]]+\\z', 'Container main failed with exit code 42', true],
+    ['a case-insensitive group', 'container (?i:OOMKILLED)', 'container oomkilled', true],
+    ['RE2 \\s is ASCII only', 'exit\\scode', 'exit\u00a0code', false],
+  ])('%s', (_, pattern, message, matches) => {
+    const js = jobSet({ maxRestarts: 1, rules: [{ name: 'p', action: 'FailJobSet', onJobFailureMessagePatterns: [pattern] }] });
+    const { outcome } = run(js, makeStatus().obj(), [workerFailed(1, T1, 'PodFailurePolicy', message)]);
+    expect(outcome?.action).toBe(matches ? 'FailJobSet' : 'RestartJobSet');
   });
 });

@@ -1,6 +1,5 @@
 import { Label } from '../../../src/api/constants.js';
 import {
-  InvalidJobLabelError,
   classifyJobs,
   computeReplicatedJobsStatus,
   finishedType,
@@ -85,27 +84,57 @@ describe('classifyJobs (§3.2)', () => {
       .obj();
     expect(finishedType(job)).toBe('Failed');
   });
+});
 
-  test.each([
-    ['restart-attempt missing', makeJob('workers', 0).label(Label.RestartAttempt, undefined).obj(), Label.RestartAttempt],
-    ['restart-attempt not a number', makeJob('workers', 0).restartAttempt('one').obj(), Label.RestartAttempt],
-    ['restart-attempt with a fraction', makeJob('workers', 0).restartAttempt('1.5').obj(), Label.RestartAttempt],
-    ['job-restart-attempt not a number', makeJob('workers', 0).label(Label.JobRestartAttempt, 'x').obj(), Label.JobRestartAttempt],
-    ['job-index not a number with job-restart-attempt', makeJob('workers', 0).label(Label.JobIndex, 'x').obj(), Label.JobIndex],
-  ])('%s => InvalidJobLabelError', (_, job, label) => {
-    expect(() => classifyJobs(js, makeStatus().obj(), [job])).toThrow(InvalidJobLabelError);
-    try {
-      classifyJobs(js, makeStatus().obj(), [job]);
-    } catch (e) {
-      expect((e as InvalidJobLabelError).label).toBe(label);
-      expect((e as InvalidJobLabelError).jobName).toBe('js-workers-0');
-    }
+describe('issue 12 item 3 (malformed child Jobs): classifyJobs ignores a Job whose JobSet labels are malformed', () => {
+  // One malformed label must neither abort the reconcile nor size anything by its value: the Job
+  // lands in `malformed` (only its name still counts, as every observed Job's does) with the
+  // first problem found, worded as a Kubernetes field error.
+  const status = makeStatus().restarts(1).obj();
+  const at = (label: string) => `metadata.labels[${label}]`;
+  const notInteger = (label: string, value: string) => `${at(label)}: Invalid value: ${JSON.stringify(value)}: must be an integer`;
+  const outOfRange = (value: string) =>
+    `${at(Label.JobIndex)}: Invalid value: ${JSON.stringify(value)}: must be between 0 and 2, inclusive (replicatedJob "workers" has 3 replicas)`;
+  test.each<[string, ObservedJob, string]>([
+    ['restart-attempt missing', makeJob('workers', 0).label(Label.RestartAttempt, undefined).obj(), `${at(Label.RestartAttempt)}: Required value`],
+    ['restart-attempt not a number', makeJob('workers', 0).restartAttempt('one').obj(), notInteger(Label.RestartAttempt, 'one')],
+    ['restart-attempt with a fraction', makeJob('workers', 0).restartAttempt('1.5').obj(), notInteger(Label.RestartAttempt, '1.5')],
+    ['restart-attempt past 2^53', makeJob('workers', 0).restartAttempt('99999999999999999999').obj(), notInteger(Label.RestartAttempt, '99999999999999999999')],
+    ['job-restart-attempt not a number', makeJob('workers', 0).restartAttempt(1).label(Label.JobRestartAttempt, 'x').obj(), notInteger(Label.JobRestartAttempt, 'x')],
+    ['job-index not a number', makeJob('workers', 0).restartAttempt(1).label(Label.JobIndex, 'x').obj(), notInteger(Label.JobIndex, 'x')],
+    [
+      'job-index not a number, without job-restart-attempt',
+      makeJob('workers', 0).restartAttempt(1).jobRestartAttempt(undefined).label(Label.JobIndex, 'x').obj(),
+      notInteger(Label.JobIndex, 'x'),
+    ],
+    ['job-index missing', makeJob('workers', 0).restartAttempt(1).label(Label.JobIndex, undefined).obj(), `${at(Label.JobIndex)}: Required value`],
+    ['job-index = replicas', makeJob('workers', 0).restartAttempt(1).label(Label.JobIndex, '3').obj(), outOfRange('3')],
+    ['job-index negative', makeJob('workers', 0).restartAttempt(1).label(Label.JobIndex, '-1').obj(), outOfRange('-1')],
+    ['job-index 999999999', makeJob('workers', 0).restartAttempt(1).label(Label.JobIndex, '999999999').obj(), outOfRange('999999999')],
+    [
+      'job-index 999999999 on a failed Job',
+      makeJob('workers', 0).restartAttempt(1).label(Label.JobIndex, '999999999').failed().obj(),
+      outOfRange('999999999'),
+    ],
+    [
+      'a previous attempt is not deleted when its index is out of range',
+      makeJob('workers', 0).restartAttempt(0).label(Label.JobIndex, '999999999').obj(),
+      outOfRange('999999999'),
+    ],
+  ])('%s', (_, job, problem) => {
+    const c = classifyJobs(js, status, [job]);
+    expect(names(c)).toEqual(none);
+    expect(c.malformed).toEqual([{ job, problem }]);
   });
 
-  test('a bad job-index without job-restart-attempt is tolerated', () => {
-    const job = makeJob('workers', 0).jobRestartAttempt(undefined).label(Label.JobIndex, 'x').obj();
-    const c = classifyJobs(js, makeStatus().obj(), [job]);
-    expect(c.active[0]?.jobIndex).toBeUndefined();
+  test.each<[string, ObservedJob, Partial<Buckets>]>([
+    ['an unknown rjob has no replicas to check the index against', makeJob('gone', 0).restartAttempt(1).label(Label.JobIndex, '999999999').obj(), { ignored: ['js-gone-0'] }],
+    ['Go Atoi syntax: a leading +', makeJob('workers', 2).restartAttempt('+1').label(Label.JobIndex, '+2').obj(), { active: ['js-workers-2'] }],
+    ['the last index', makeJob('workers', 2).restartAttempt(1).obj(), { active: ['js-workers-2'] }],
+  ])('not malformed: %s', (_, job, want) => {
+    const c = classifyJobs(js, status, [job]);
+    expect(names(c)).toEqual({ ...none, ...want });
+    expect(c.malformed).toEqual([]);
   });
 });
 
