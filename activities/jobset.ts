@@ -4,17 +4,20 @@
 import { hostname } from 'node:os';
 
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { PatchStrategy, setHeaderOptions, type V1Job, type V1OwnerReference, type V1PodTemplateSpec } from '@kubernetes/client-node';
 
 import { API_VERSION, EventReason, GROUP, KIND, Label, PLURAL, VERSION } from '../src/api/constants.js';
+import type { FieldIssue } from '../src/api/errors.js';
 import type { JobSet, JobSetStatus, ReplicatedJob } from '../src/api/schema.js';
-import { observationDigest } from '../src/core/decide.js';
+import { initialStatus, observationDigest } from '../src/core/decide.js';
 import { buildJob, buildPVCs, buildService, mergeForResume } from '../src/core/manifests.js';
 import { jobSetName, jobSetNamespace, subdomain } from '../src/core/naming.js';
 import type { JobRef, JobSetEvent, Observation, ObservedJob } from '../src/core/types.js';
 import type { KubeClients } from '../src/k8s/client.js';
-import { describeError, isAlreadyExists, isNotFound, isPermanent } from '../src/k8s/errors.js';
+import { dryRunIssues } from '../src/k8s/dry-run.js';
+import { OwnerDeletedFailure } from '../workflows/messages.js';
+import { describeError, isAlreadyExists, isConflict, isNotFound, isPermanent } from '../src/k8s/errors.js';
 import { toObservedJob } from '../src/k8s/observed.js';
 
 /** Identifies the JobSet whose children an activity works on. */
@@ -48,7 +51,16 @@ export interface ActivityMetrics {
 
 export interface JobSetActivityOptions {
   metrics?: ActivityMetrics;
+  /**
+   * The Kubernetes namespaces this worker serves (JOBSET_NAMESPACES); undefined: all. Anyone who
+   * can start a workflow on the task queue can ask for Jobs anywhere the worker's RBAC reaches:
+   * the allow-list is enforced at admission and by every activity that writes, cleanup included.
+   */
+  namespaces?: readonly string[];
 }
+
+/** Failure type of an activity asked to act in a namespace the worker does not serve. */
+export const NamespaceNotServedFailure = 'NamespaceNotServed';
 
 /** Field manager of the status the worker applies; the bridge applies its own conditions under another. */
 export const WorkerFieldManager = 'jobset-temporal-worker';
@@ -58,8 +70,19 @@ const PARALLELISM = 50;
 // Well inside the workflow's 10 s heartbeat timeout: a dead worker's watch is retried within ~10 s.
 const HEARTBEAT_MS = 2_000;
 
+/**
+ * Runs `fn` over `items`, PARALLELISM at a time. Between batches it heartbeats, which is how a
+ * cancelled workflow's request reaches the activity: a cancelled activity stops before its next
+ * batch (the workflow waits for that before it deletes the children, so nothing it creates after
+ * the cleanup's list is left behind).
+ */
 async function inBatches<T>(items: readonly T[], fn: (item: T) => Promise<void>): Promise<void> {
+  const ctx = Context.current();
   for (let i = 0; i < items.length; i += PARALLELISM) {
+    if (i > 0) {
+      ctx.heartbeat({ done: i });
+      if (ctx.cancellationSignal.aborted) throw new CancelledFailure('the workflow cancelled this activity');
+    }
     await Promise.all(items.slice(i, i + PARALLELISM).map(fn));
   }
 }
@@ -137,6 +160,44 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
     });
   }
 
+  const served = (namespace: string): boolean => options.namespaces === undefined || options.namespaces.includes(namespace);
+  const notServedMessage = (namespace: string) =>
+    `namespace "${namespace}" is not served by this worker (JOBSET_NAMESPACES: ${(options.namespaces ?? []).join(', ')})`;
+  function assertServed(namespace: string): void {
+    if (!served(namespace)) throw ApplicationFailure.nonRetryable(notServedMessage(namespace), NamespaceNotServedFailure);
+  }
+
+  /**
+   * Before anything is created for a JobSet that came through the bridge: its resource must still
+   * exist with the same UID. A resource deleted while the bridge was down has had its children
+   * garbage-collected; re-creating them would only feed the collector (create/delete churn).
+   */
+  async function assertOwnerExists(js: JobSet, owner: V1OwnerReference | undefined): Promise<void> {
+    if (!owner) return;
+    let uid: string | undefined;
+    try {
+      const current = (await kube.custom.getNamespacedCustomObjectStatus({ group: GROUP, version: VERSION, namespace: jobSetNamespace(js), plural: PLURAL, name: owner.name })) as { metadata?: { uid?: string } };
+      uid = current.metadata?.uid;
+    } catch (err) {
+      if (!isNotFound(err)) throw toFailure('reading the JobSet resource', err);
+    }
+    if (uid !== owner.uid) {
+      throw ApplicationFailure.nonRetryable(`the JobSet resource ${jobSetNamespace(js)}/${owner.name} (uid ${owner.uid}) was deleted; nothing is created for it`, OwnerDeletedFailure);
+    }
+  }
+
+  /**
+   * Whether a child object is this JobSet's own: it carries the ownerReference to the JobSet
+   * resource (bridge), or else the JobSet UID label. An object orphaned by `kubectl delete
+   * --cascade=orphan` (the garbage collector removed its ownerReference) or someone else's object
+   * of the same name is not, and is never deleted.
+   */
+  function ownedBy(js: JobSet, owner: V1OwnerReference | undefined, meta: { ownerReferences?: V1OwnerReference[]; labels?: Record<string, string> } | undefined): boolean {
+    if (owner) return (meta?.ownerReferences ?? []).some((r) => r.uid === owner.uid);
+    const uid = js.metadata.uid;
+    return uid !== undefined && meta?.labels?.[Label.JobSetUID] === uid;
+  }
+
   return {
     /**
      * Lists the child Jobs (and whether the Service exists); returns at once when that differs
@@ -207,6 +268,8 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
     /** Creates the headless Service unless it exists (upstream never updates or adopts one). */
     async ensureService(input: JobSetTarget): Promise<void> {
       const js = input.jobSet;
+      assertServed(jobSetNamespace(js));
+      await assertOwnerExists(js, input.owner);
       try {
         await kube.core.createNamespacedService({
           namespace: jobSetNamespace(js),
@@ -222,6 +285,8 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
     /** Creates the PVCs of spec.volumeClaimPolicies that do not exist yet. */
     async ensurePVCs(input: JobSetTarget): Promise<void> {
       const js = input.jobSet;
+      assertServed(jobSetNamespace(js));
+      await assertOwnerExists(js, input.owner);
       for (const pvc of buildPVCs(js, input.owner ? { ownerReference: input.owner } : {})) {
         try {
           await kube.core.createNamespacedPersistentVolumeClaim({ namespace: jobSetNamespace(js), body: pvc });
@@ -241,6 +306,8 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
     async createJobs(input: JobSetTarget & { status: JobSetStatus; jobs: JobRef[] }): Promise<void> {
       const js = input.jobSet;
       const namespace = jobSetNamespace(js);
+      assertServed(namespace);
+      await assertOwnerExists(js, input.owner);
       const errors: string[] = [];
       let permanent = false;
       await inBatches(input.jobs, async (ref) => {
@@ -263,13 +330,14 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
         await emit(js, [{ type: 'Warning', reason: EventReason.JobCreationFailed, message: errors.join('; ') }], input.owner);
         const message = `creating child Jobs failed: ${errors.join('; ')}`;
         throw permanent
-          ? ApplicationFailure.nonRetryable(message, 'JobCreationFailed')
-          : ApplicationFailure.retryable(message, 'JobCreationFailed');
+          ? ApplicationFailure.nonRetryable(message, EventReason.JobCreationFailed)
+          : ApplicationFailure.retryable(message, EventReason.JobCreationFailed);
       }
     },
 
     /** Deletes Jobs with foreground propagation: the Job object stays until its pods are gone. */
     async deleteJobs(input: { namespace: string; names: string[] }): Promise<void> {
+      assertServed(input.namespace);
       await inBatches(input.names, async (name) => {
         try {
           await kube.batch.deleteNamespacedJob({ name, namespace: input.namespace, propagationPolicy: 'Foreground' });
@@ -281,6 +349,7 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
 
     /** Sets spec.suspend=true; the Job controller then deletes the pods. */
     async suspendJobs(input: { namespace: string; names: string[] }): Promise<void> {
+      assertServed(input.namespace);
       await inBatches(input.names, async (name) => {
         try {
           await kube.batch.patchNamespacedJob(
@@ -294,17 +363,27 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
     },
 
     /**
-     * Resumes suspended Jobs as upstream does (the Kueue contract): clear status.startTime (the
-     * pod template of a Job that has started is immutable), merge the current rjob's pod-template
-     * scheduling fields into the Job's, then suspend=false.
+     * Resumes suspended Jobs as upstream's resumeJobsIfNecessary/resumeJob do (the Kueue
+     * contract): a Job that is no longer suspended (an earlier try of this activity resumed it, or
+     * the workflow decided on an older observation) or has finished is left alone; for a suspended
+     * one, status.startTime is cleared with a status update first (the pod template of a Job that
+     * has started is immutable, and the API server refuses to clear startTime once the Job runs),
+     * then the current rjob's pod-template scheduling fields are merged into the Job's and
+     * suspend=false is written. A Conflict (the Job changed between read and write) is retried
+     * with a fresh read, so a retried activity is harmless.
      */
     async resumeJobs(input: JobSetTarget & { jobs: Array<{ name: string; replicatedJob: string }> }): Promise<void> {
       const js = input.jobSet;
       const namespace = jobSetNamespace(js);
+      assertServed(namespace);
       const rjobs = new Map<string, ReplicatedJob>(js.spec.replicatedJobs.map((r) => [r.name, r]));
+      const failures: string[] = [];
+      let permanent = false;
       await inBatches(input.jobs, async ({ name, replicatedJob }) => {
         try {
           let job = await kube.batch.readNamespacedJob({ name, namespace });
+          const finished = (job.status?.conditions ?? []).some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+          if (job.spec?.suspend !== true || finished) return;
           if (job.status?.startTime) {
             job.status.startTime = undefined;
             job = await kube.batch.replaceNamespacedJobStatus({ name, namespace, body: job });
@@ -316,9 +395,61 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
           if (job.spec) job.spec.suspend = false;
           await kube.batch.replaceNamespacedJob({ name, namespace, body: job });
         } catch (err) {
-          if (!isNotFound(err)) throw toFailure(`resuming job ${name}`, err);
+          if (isNotFound(err)) return;
+          permanent ||= isPermanent(err) && !isConflict(err);
+          failures.push(`job ${name}: ${describeError(err)}`);
         }
       });
+      if (failures.length > 0) {
+        const message = `resuming child Jobs failed: ${failures.join('; ')}`;
+        await emit(js, [{ type: 'Warning', reason: EventReason.JobResumptionFailed, message }], input.owner);
+        throw permanent ? ApplicationFailure.nonRetryable(message, EventReason.JobResumptionFailed) : ApplicationFailure.retryable(message, EventReason.JobResumptionFailed);
+      }
+    },
+
+    /**
+     * Admission's server-side dry run: creates one Job of each replicated job with dryRun=All, so
+     * the API server (its validation of the pod template, and the cluster's admission webhooks
+     * and quota) looks at what the JobSet would create before anything exists. Returns the field
+     * issues of a refused spec (400/422: the request itself is wrong, no later try can pass);
+     * a refusal that can heal (403 from a quota or a policy webhook) or an outage is not the
+     * spec's fault and returns no issue: creation then retries with backoff as usual.
+     */
+    async dryRunJobs(input: JobSetTarget): Promise<FieldIssue[]> {
+      const js = input.jobSet;
+      const namespace = jobSetNamespace(js);
+      if (!served(namespace)) return [{ path: 'metadata.namespace', message: `Forbidden: ${notServedMessage(namespace)}` }];
+      const issues: FieldIssue[] = [];
+      // A claim of the same name that is not this JobSet's: upstream's webhook lets a JobSet use
+      // an existing claim only with retentionPolicy Retain (a Delete policy would delete it).
+      for (const [p, policy] of (js.spec.volumeClaimPolicies ?? []).entries()) {
+        if (policy.retentionPolicy.whenDeleted === 'Retain') continue;
+        for (const [t, pvc] of buildPVCs({ ...js, spec: { ...js.spec, volumeClaimPolicies: [policy] } }).entries()) {
+          const pvcName = pvc.metadata?.name ?? '';
+          try {
+            const existing = await kube.core.readNamespacedPersistentVolumeClaim({ name: pvcName, namespace });
+            if (!ownedBy(js, input.owner, existing.metadata)) {
+              issues.push({
+                path: `spec.volumeClaimPolicies[${p}].templates[${t}]`,
+                message: `Invalid value: "${pvcName}": a PersistentVolumeClaim of this name already exists and is not this JobSet's; only retentionPolicy.whenDeleted: Retain may use an existing claim`,
+              });
+            }
+          } catch (err) {
+            if (!isNotFound(err)) Context.current().log.info('admission PVC check inconclusive', { pvc: pvcName, error: describeError(err) });
+          }
+        }
+      }
+      for (const [index, rjob] of js.spec.replicatedJobs.entries()) {
+        if (rjob.replicas < 1) continue;
+        const body = buildJob(js, rjob.name, 0, initialStatus(), input.owner ? { ownerReference: input.owner } : {});
+        try {
+          await kube.batch.createNamespacedJob({ namespace, body, dryRun: 'All' });
+        } catch (err) {
+          if (isPermanent(err)) issues.push(...dryRunIssues(err, index));
+          else if (!isAlreadyExists(err)) Context.current().log.info('admission dry run inconclusive', { job: body.metadata.name, error: describeError(err) });
+        }
+      }
+      return issues;
     },
 
     /**
@@ -365,43 +496,59 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
     },
 
     /**
-     * Deletes every child object (Jobs, the Service, PVCs whose policy says Delete) and waits
-     * until no child Job is left. Used when the JobSet is deleted and when its TTL expires.
+     * Deletes every child object that is this JobSet's own (Jobs, the Service, PVCs whose policy
+     * says Delete; see ownedBy) and waits until none of its Jobs is left. Used when the JobSet is
+     * deleted and when its TTL expires. Objects it does not own are left alone: Jobs orphaned by
+     * `kubectl delete --cascade=orphan`, a user's Service or claim of the same name.
      */
     async deleteChildren(input: JobSetTarget): Promise<void> {
       const js = input.jobSet;
       const namespace = jobSetNamespace(js);
+      assertServed(namespace);
       const ctx = Context.current();
-      try {
-        await kube.batch.deleteCollectionNamespacedJob({ namespace, labelSelector: childSelector(js), propagationPolicy: 'Foreground' });
-      } catch (err) {
-        if (!isNotFound(err)) throw toFailure('deleting child Jobs', err);
-      }
+      const ownJobs = async (): Promise<V1Job[]> => {
+        try {
+          const list = await kube.batch.listNamespacedJob({ namespace, labelSelector: childSelector(js) });
+          return list.items.filter((j) => ownedBy(js, input.owner, j.metadata));
+        } catch (err) {
+          throw toFailure('listing child Jobs', err);
+        }
+      };
+      await inBatches(await ownJobs(), async (job) => {
+        try {
+          // The precondition deletes exactly the Job that was listed, never a namesake made since.
+          await kube.batch.deleteNamespacedJob({ name: job.metadata?.name ?? '', namespace, propagationPolicy: 'Foreground', body: { preconditions: { uid: job.metadata?.uid } } });
+        } catch (err) {
+          if (!isNotFound(err) && !isConflict(err)) throw toFailure(`deleting job ${job.metadata?.name}`, err);
+        }
+      });
       if (js.spec.network.enableDNSHostnames) {
         try {
           const svc = await kube.core.readNamespacedService({ name: subdomain(js), namespace });
-          // Only the Service this JobSet made: same jobset-name label (never a user's own Service).
-          if (svc.metadata?.labels?.[Label.JobSetName] === jobSetName(js)) {
-            await kube.core.deleteNamespacedService({ name: subdomain(js), namespace });
+          if (ownedBy(js, input.owner, svc.metadata)) {
+            await kube.core.deleteNamespacedService({ name: subdomain(js), namespace, body: { preconditions: { uid: svc.metadata?.uid } } });
           }
         } catch (err) {
-          if (!isNotFound(err)) throw toFailure('deleting the headless Service', err);
+          if (!isNotFound(err) && !isConflict(err)) throw toFailure('deleting the headless Service', err);
         }
       }
       for (const policy of js.spec.volumeClaimPolicies ?? []) {
         if (policy.retentionPolicy.whenDeleted !== 'Delete') continue;
         for (const pvc of buildPVCs({ ...js, spec: { ...js.spec, volumeClaimPolicies: [policy] } })) {
+          const name = pvc.metadata?.name ?? '';
           try {
-            await kube.core.deleteNamespacedPersistentVolumeClaim({ name: pvc.metadata?.name ?? '', namespace });
+            const existing = await kube.core.readNamespacedPersistentVolumeClaim({ name, namespace });
+            if (!ownedBy(js, input.owner, existing.metadata)) continue;
+            await kube.core.deleteNamespacedPersistentVolumeClaim({ name, namespace, body: { preconditions: { uid: existing.metadata?.uid } } });
           } catch (err) {
-            if (!isNotFound(err)) throw toFailure(`deleting PVC ${pvc.metadata?.name}`, err);
+            if (!isNotFound(err) && !isConflict(err)) throw toFailure(`deleting PVC ${name}`, err);
           }
         }
       }
       for (;;) {
-        const { jobs } = await listChildJobs(js);
-        if (jobs.size === 0) return;
-        ctx.heartbeat({ remaining: jobs.size });
+        const left = await ownJobs();
+        if (left.length === 0) return;
+        ctx.heartbeat({ remaining: left.length });
         await ctx.sleep(500);
       }
     },

@@ -30,6 +30,17 @@ export const workerConfigSchema = z.object({
    */
   JOBSET_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   JOBSET_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * Comma-separated Kubernetes namespaces the worker serves (unset: all). A JobSet elsewhere is
+   * refused at admission (metadata.namespace) and no activity acts there, cleanup included.
+   */
+  JOBSET_NAMESPACES: z
+    .string()
+    .optional()
+    .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.split(',').map((n) => n.trim()).filter(Boolean)))
+    .refine((list) => list === undefined || list.every((n) => /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(n) && n.length <= 63), {
+      message: 'must be a comma-separated list of namespace names (RFC 1123 labels)',
+    }),
 }).refine((c) => Boolean(c.TEMPORAL_TLS_CERT) === Boolean(c.TEMPORAL_TLS_KEY), {
   message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together',
   path: ['TEMPORAL_TLS_CERT'],

@@ -35,7 +35,7 @@ export async function createWorker(config: WorkerConfig, options: CreateWorkerOp
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.JOBSET_TASK_QUEUE,
     workflowsPath,
-    activities: createActivities(kube, { metrics }),
+    activities: createActivities(kube, { metrics, ...(config.JOBSET_NAMESPACES ? { namespaces: config.JOBSET_NAMESPACES } : {}) }),
     interceptors: { activity: [metrics.activityInterceptor()] },
     maxConcurrentActivityTaskExecutions: config.JOBSET_MAX_CONCURRENT_ACTIVITIES,
     ...(config.JOBSET_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: config.JOBSET_MAX_CACHED_WORKFLOWS } : {}),

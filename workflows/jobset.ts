@@ -5,12 +5,16 @@
 // Deterministic code only: this file is bundled into the workflow sandbox.
 import type { V1OwnerReference } from '@kubernetes/client-node';
 import {
+  ActivityCancellationType,
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   allHandlersFinished,
   condition,
   continueAsNew,
   isCancellation,
+  log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -20,16 +24,29 @@ import {
 } from '@temporalio/workflow';
 
 import type { JobSetActivities, ObserveResult } from '../activities/jobset.js';
-import { issuesFromZod, formatIssue } from '../src/api/errors.js';
+import { issuesFromZod, formatIssue, type FieldIssue } from '../src/api/errors.js';
 import { jobSetSchema, type JobSet, type JobSetStatus } from '../src/api/schema.js';
+import { EventReason } from '../src/api/constants.js';
 import { applyResume, parseResumeRequest, parseSuspendRequest, type ResumeRequest, type SuspendRequest } from '../src/api/updates.js';
 import { validateCreate } from '../src/api/validate-create.js';
+import { ActionFailureReason, applyActionFailure, failureBackoffMs, type ActionFailure } from '../src/core/action-failure.js';
+import { markFailed, StatusDraft } from '../src/core/conditions.js';
 import { decide, initialStatus, isTerminal } from '../src/core/decide.js';
 import { jobSetName, jobSetNamespace } from '../src/core/naming.js';
 import { describeStatus, jobSetState } from '../src/core/state.js';
 import { ttlExpiry } from '../src/core/ttl.js';
 import type { Action, Observation } from '../src/core/types.js';
-import { jobSetQuery, resumeUpdate, statusQuery, suspendUpdate, type FinishedJobSet } from './messages.js';
+import {
+  admittedUpdate,
+  InvalidJobSetFailure,
+  jobSetQuery,
+  JobSetFailedFailure,
+  OwnerDeletedFailure,
+  resumeUpdate,
+  statusQuery,
+  suspendUpdate,
+  type FinishedJobSet,
+} from './messages.js';
 import { JobSetNameKey, JobSetNamespaceKey, JobSetRestartsKey, JobSetStateKey } from './search-attributes.js';
 
 export interface JobSetWorkflowInput {
@@ -46,16 +63,27 @@ export interface JobSetWorkflowInput {
   maxPassesPerRun?: number;
   /** How long one observe call may wait for a change before re-listing (default 60 s). */
   observeMaxWaitMs?: number;
+  /** Child Jobs with malformed labels already reported by an Event (carried across continue-as-new). */
+  reportedMalformedJobs?: string[];
 }
 
-// Kubernetes errors are retried with backoff for as long as it takes, as the upstream controller
-// requeues: the last failure is visible on the pending activity in the Temporal UI, and an Event
-// says what went wrong.
+// Kubernetes errors are retried with backoff, as the upstream controller requeues. The observe
+// activity retries for as long as it takes (the last failure is visible on the pending activity in
+// the Temporal UI). Act activities try a few times, then hand the failure to the workflow, which
+// shows it in the status (ReconcileFailing), observes again and retries with backoff: a pass
+// decides on the cluster as it is now, not as it was when the failing request was made.
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '60s' } as const;
 // Act activities take seconds and are idempotent: a short start-to-close timeout means a worker
 // that dies in the middle of one delays the JobSet by at most ~30 s before another worker retries.
 const ACT_TIMEOUT = '30 seconds';
-const act = proxyActivities<JobSetActivities>({ startToCloseTimeout: ACT_TIMEOUT, retry });
+const ACT_ATTEMPTS = 3;
+// A cancelled workflow waits for its act activities to stop (they heartbeat between batches)
+// before its cleanup lists the children: a Job created after that list would be left behind.
+const act = proxyActivities<JobSetActivities>({
+  startToCloseTimeout: ACT_TIMEOUT,
+  retry: { ...retry, maximumAttempts: ACT_ATTEMPTS },
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+});
 const watch = proxyActivities<JobSetActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '10 seconds',
@@ -63,25 +91,63 @@ const watch = proxyActivities<JobSetActivities>({
 });
 
 const DEFAULT_MAX_PASSES = 500;
+/** Marks runs that dry-run their Jobs at admission (runs started before it replay without). */
+const DRY_RUN_PATCH = 'admission-dry-run';
+/** Marks runs that give a JobSet without metadata.uid one (its first run's ID). */
+const CHILD_UID_PATCH = 'child-uid';
+
+/** The workflow's refusal of a JobSet at admission: the field issues as the failure's detail. */
+function refusal(issues: readonly FieldIssue[]): ApplicationFailure {
+  const lines = issues.length > 0 ? issues.map(formatIssue) : ['metadata.name: Required value'];
+  return ApplicationFailure.create({ type: InvalidJobSetFailure, message: `invalid JobSet:\n${lines.join('\n')}`, nonRetryable: true, details: [issues] });
+}
 
 /**
  * Defaults and validates the JobSet once more inside the workflow: clients in other languages
- * (the Python SDK, `temporal workflow start`) can only check its shape. An invalid JobSet fails
- * the workflow before anything is created on the cluster.
+ * (the Python SDK, `temporal workflow start`) can only check its shape. Returns the issues of an
+ * invalid JobSet, which fails the workflow before anything is created on the cluster.
  */
-function admit(input: unknown): JobSet {
+function admit(input: unknown): { jobSet: JobSet } | { issues: FieldIssue[] } {
   const parsed = jobSetSchema.safeParse(input);
   const issues = parsed.success ? validateCreate(parsed.data) : issuesFromZod(parsed.error);
-  if (!parsed.success || issues.length > 0 || !parsed.data.metadata.name) {
-    const lines = issues.length > 0 ? issues.map(formatIssue) : ['metadata.name: Required value'];
-    throw ApplicationFailure.create({ type: 'InvalidJobSet', message: `invalid JobSet:\n${lines.join('\n')}`, nonRetryable: true, details: [issues] });
-  }
-  return parsed.data;
+  if (!parsed.success || issues.length > 0) return { issues };
+  if (!parsed.data.metadata.name) return { issues: [{ path: 'metadata.name', message: 'Required value' }] };
+  return { jobSet: parsed.data };
+}
+
+/**
+ * What a failed act activity means for the JobSet. Anything that is not an activity's failure
+ * (a cancellation, a bug) is thrown on.
+ */
+function actionFailure(err: unknown, reason: string): ActionFailure {
+  if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
+  const cause = err.cause;
+  return { reason, message: cause?.message ?? err.message, permanent: cause instanceof ApplicationFailure && cause.nonRetryable === true };
 }
 
 export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<FinishedJobSet> {
-  let js = admit(input.jobSet);
   let status: JobSetStatus = input.status ?? initialStatus();
+  // The admission verdict, answered by the `admitted` Update (Update-with-start from clients).
+  let refused: FieldIssue[] | undefined;
+  let admitted = false;
+  setHandler(admittedUpdate, async () => {
+    await condition(() => admitted || refused !== undefined);
+    if (refused) throw refusal(refused);
+    return status;
+  });
+  const refuse = async (issues: FieldIssue[]): Promise<never> => {
+    refused = issues;
+    await condition(allHandlersFinished);
+    throw refusal(issues);
+  };
+
+  const verdict = admit(input.jobSet);
+  if ('issues' in verdict) return refuse(verdict.issues);
+  let js = verdict.jobSet;
+  // Child Jobs are selected by name and UID, so a JobSet started without one (e.g. by `temporal
+  // workflow start`) gets its run's ID: it never adopts a namesake's Jobs. Runs started before
+  // this replay without it.
+  if (!js.metadata.uid && patched(CHILD_UID_PATCH)) js = { ...js, metadata: { ...js.metadata, uid: workflowInfo().firstExecutionRunId } };
   let lastObservation: Observation | undefined;
   let lastDigest: string | undefined;
   const owner = input.owner;
@@ -167,61 +233,123 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
   const perform = async (action: Action): Promise<void> => {
     switch (action.type) {
       case 'EnsureService':
-        return act.ensureService.executeWithOptions(
-          { startToCloseTimeout: ACT_TIMEOUT, retry, summary: 'ensure the headless Service' },
-          [target()],
-        );
+        return act.ensureService.executeWithOptions({ summary: 'ensure the headless Service' }, [target()]);
       case 'EnsurePVCs':
-        return act.ensurePVCs.executeWithOptions({ startToCloseTimeout: ACT_TIMEOUT, retry, summary: 'ensure the PVCs' }, [target()]);
+        return act.ensurePVCs.executeWithOptions({ summary: 'ensure the PVCs' }, [target()]);
       case 'CreateJobs':
         return act.createJobs.executeWithOptions(
-          { startToCloseTimeout: ACT_TIMEOUT, retry, summary: `create ${action.jobs.length} Job(s), restart attempt ${status.restarts}` },
+          { summary: `create ${action.jobs.length} Job(s), restart attempt ${status.restarts}` },
           [{ ...target(), status, jobs: action.jobs }],
         );
       case 'DeleteJobs':
         return act.deleteJobs.executeWithOptions(
-          { startToCloseTimeout: ACT_TIMEOUT, retry, summary: `delete ${action.names.length} Job(s): ${action.names.slice(0, 3).join(', ')}${action.names.length > 3 ? ', ...' : ''}` },
+          { summary: `delete ${action.names.length} Job(s): ${action.names.slice(0, 3).join(', ')}${action.names.length > 3 ? ', ...' : ''}` },
           [{ namespace, names: action.names }],
         );
       case 'SuspendJobs':
-        return act.suspendJobs.executeWithOptions(
-          { startToCloseTimeout: ACT_TIMEOUT, retry, summary: `suspend ${action.names.length} Job(s)` },
-          [{ namespace, names: action.names }],
-        );
+        return act.suspendJobs.executeWithOptions({ summary: `suspend ${action.names.length} Job(s)` }, [{ namespace, names: action.names }]);
       case 'ResumeJobs':
-        return act.resumeJobs.executeWithOptions(
-          { startToCloseTimeout: ACT_TIMEOUT, retry, summary: `resume ${action.jobs.length} Job(s)` },
-          [{ ...target(), jobs: action.jobs }],
-        );
+        return act.resumeJobs.executeWithOptions({ summary: `resume ${action.jobs.length} Job(s)` }, [{ ...target(), jobs: action.jobs }]);
+      default:
+        return assertNever(action);
     }
   };
 
-  /** One decide + act + publish pass over an observation. */
-  const pass = async (observation: Observation): Promise<{ terminal: boolean; changed: boolean }> => {
+  let reportedMalformedJobs = input.reportedMalformedJobs ?? [];
+  // The status the custom resource last received differs from `status` (a write failed).
+  let statusDirty = false;
+  const writeStatus = async (): Promise<void> => {
+    // The custom resource (bridge) shows the same status object, for kubectl get/wait/describe.
+    if (!owner) return;
+    try {
+      await act.writeStatus.executeWithOptions({ summary: 'write status to the JobSet resource' }, [{ ...target(), status }]);
+      statusDirty = false;
+    } catch (err) {
+      actionFailure(err, 'StatusUpdateFailed');
+      statusDirty = true;
+      log.warn('writing the status to the JobSet resource failed; the next pass writes it again', { error: String(err) });
+    }
+  };
+
+  /**
+   * One decide + act + publish pass over an observation. Every action is tried (a failed create
+   * must not keep a suspend from reaching the Jobs); the first failure decides what the pass
+   * reports (see src/core/action-failure.ts).
+   */
+  const pass = async (observation: Observation): Promise<{ terminal: boolean; changed: boolean; failed: boolean }> => {
     const version = specVersion;
-    const decision = decide(js, status, observation, new Date().toISOString());
-    const changed = JSON.stringify(decision.status) !== JSON.stringify(status);
+    const now = new Date().toISOString();
+    const decision = decide(js, status, observation, now, { reportedMalformedJobs });
     status = decision.status;
-    for (const action of decision.actions) await perform(action);
-    if (changed) {
-      publish();
-      // The custom resource (bridge) shows the same status object, for kubectl get/wait/describe.
-      if (owner) {
-        await act.writeStatus.executeWithOptions(
-          { startToCloseTimeout: ACT_TIMEOUT, retry, summary: 'write status to the JobSet resource' },
-          [{ ...target(), status }],
-        );
+    let failure: ActionFailure | undefined;
+    for (const action of decision.actions) {
+      try {
+        await perform(action);
+      } catch (err) {
+        if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === OwnerDeletedFailure) throw err.cause;
+        failure ??= actionFailure(err, ActionFailureReason[action.type]);
       }
     }
-    if (decision.events.length > 0) {
-      await act.emitEvents.executeWithOptions(
-        { startToCloseTimeout: ACT_TIMEOUT, retry, summary: decision.events.map((e) => e.reason).join(', ') },
-        [{ ...target(), events: decision.events }],
-      );
+    const after = applyActionFailure(status, failure, now);
+    const before = JSON.stringify(statusBefore);
+    status = after.status;
+    const changed = JSON.stringify(status) !== before;
+    statusBefore = status;
+    if (changed || statusDirty) {
+      publish();
+      await writeStatus();
     }
+    const events = [...decision.events, ...after.events];
+    if (events.length > 0) {
+      try {
+        await act.emitEvents.executeWithOptions({ summary: events.map((e) => e.reason).join(', ') }, [{ ...target(), events }]);
+        // Reported once each: a Job whose labels stay malformed is not announced on every pass.
+        reportedMalformedJobs = decision.malformedJobs;
+      } catch (err) {
+        // Best effort, as client-go's event recorder: the status carries the same facts.
+        actionFailure(err, 'EventFailed');
+        log.warn('emitting events failed', { error: String(err) });
+      }
+    } else reportedMalformedJobs = decision.malformedJobs;
     appliedVersion = version;
-    return { terminal: decision.terminal, changed };
+    return { terminal: isTerminal(status), changed, failed: failure !== undefined && !failure.permanent };
   };
+  // The status as last published (a pass compares against it to know whether to publish).
+  let statusBefore = status;
+
+  /**
+   * Admission's server-side dry run of one Job per replicated job: a spec the API server refuses
+   * (a pod template it finds invalid) fails the JobSet with its field paths before anything is
+   * created. Only the first run of a JobSet does it: later runs continue one that passed.
+   */
+  const dryRun = async (): Promise<FieldIssue[]> => {
+    try {
+      return await act.dryRunJobs.executeWithOptions({ summary: 'admission: dry run of the child Jobs' }, [target()]);
+    } catch (err) {
+      actionFailure(err, 'DryRunFailed');
+      // The API server could not answer: not the spec's fault; creation retries as usual.
+      return [];
+    }
+  };
+  if (input.status === undefined && patched(DRY_RUN_PATCH)) {
+    const issues = await dryRun();
+    if (issues.length > 0) {
+      const draft = new StatusDraft(status, new Date().toISOString());
+      markFailed(draft, EventReason.ValidationFailed, `invalid JobSet: ${issues.map(formatIssue).join('; ')}`);
+      status = draft.status;
+      publish();
+      await writeStatus();
+      try {
+        await act.emitEvents.executeWithOptions({ summary: EventReason.ValidationFailed }, [
+          { ...target(), events: [{ type: 'Warning', reason: EventReason.ValidationFailed, message: `invalid JobSet: ${issues.map(formatIssue).join('; ')}`.slice(0, 1024) }] },
+        ]);
+      } catch (err) {
+        actionFailure(err, 'EventFailed');
+      }
+      return refuse(issues);
+    }
+  }
+  admitted = true;
 
   try {
     publish();
@@ -230,6 +358,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     // A pass that changed the status (a restart, a new condition) may change what the next
     // decision wants even if the cluster did not move: observe again at once, without waiting.
     let immediate = true;
+    let failuresInARow = 0;
     for (let passes = 0; !terminal; passes++) {
       const observed = await observe(immediate);
       if (observed) {
@@ -241,14 +370,29 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
       terminal = result.terminal;
       immediate = result.changed;
       if (terminal) break;
+      if (result.failed) {
+        // Retry with backoff, from a fresh observation; an Update cuts the wait short.
+        failuresInARow++;
+        const mine = specVersion;
+        await condition(() => specVersion !== mine, failureBackoffMs(failuresInARow));
+        immediate = true;
+      } else failuresInARow = 0;
       // Bounded history: a new run after each global restart and whenever the server suggests it.
       if (status.restarts > restartsAtStart || workflowInfo().continueAsNewSuggested || passes + 1 >= (input.maxPassesPerRun ?? DEFAULT_MAX_PASSES)) {
-        await condition(allHandlersFinished);
-        await continueAsNew<typeof jobSetWorkflow>({ ...input, jobSet: js, status });
+        // Continue as new only once every accepted Update has been applied: a suspend/resume
+        // handler waits for a pass to apply its spec change, so waiting here for the handlers
+        // while one is unapplied would wait forever. An Update that arrives during the wait
+        // sends the loop round once more to apply it.
+        await condition(() => appliedVersion < specVersion || allHandlersFinished());
+        if (appliedVersion >= specVersion) await continueAsNew<typeof jobSetWorkflow>({ ...input, jobSet: js, status, reportedMalformedJobs });
+        immediate = true;
       }
     }
 
     // Terminal: one more pass deletes the Jobs still active (finished Jobs are kept, as upstream).
+    // A run that starts terminal (the bridge finishing a JobSet whose workflow was ended from
+    // outside) observes first.
+    lastObservation ??= (await observe(true))?.observation;
     if (lastObservation) await pass(lastObservation);
     const expiry = ttlExpiry(js, status);
     if (expiry !== undefined) {
@@ -263,7 +407,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     if (status.terminalState === 'Failed') {
       const failed = status.conditions.find((c) => c.type === 'Failed' && c.status === 'True');
       throw ApplicationFailure.create({
-        type: 'JobSetFailed',
+        type: JobSetFailedFailure,
         message: `JobSet ${namespace}/${name} failed: ${failed?.reason ?? 'Failed'}: ${failed?.message ?? ''}`,
         nonRetryable: true,
         details: [{ ...js, status }],
@@ -271,8 +415,10 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     }
     return { ...js, status };
   } catch (err) {
-    if (isCancellation(err)) {
-      // Delete = cancellation: remove every child object even though the workflow is cancelled.
+    // Delete = cancellation: remove every child object even though the workflow is cancelled. A
+    // resource found deleted (while the bridge was down) ends the run the same way.
+    const ownerDeleted = err instanceof ApplicationFailure && err.type === OwnerDeletedFailure;
+    if (isCancellation(err) || ownerDeleted) {
       await CancellationScope.nonCancellable(() =>
         act.deleteChildren.executeWithOptions(
           { startToCloseTimeout: '10 minutes', heartbeatTimeout: '30 seconds', retry, summary: 'JobSet deleted: delete child objects' },
@@ -282,4 +428,8 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     }
     throw err;
   }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unhandled action ${JSON.stringify(x)}`);
 }

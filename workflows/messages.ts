@@ -21,3 +21,20 @@ export const jobSetQuery = defineQuery<JobSet>('jobSet');
 export const suspendUpdate = defineUpdate<JobSetStatus, [SuspendRequest]>('suspend');
 /** Resume the JobSet, optionally changing pod-template scheduling fields; returns the status. */
 export const resumeUpdate = defineUpdate<JobSetStatus, [ResumeRequest]>('resume');
+/**
+ * The workflow's admission verdict: returns the status once the JobSet passed admission (schema,
+ * create validation and the API server's dry run of its Jobs), or fails with `InvalidJobSet`
+ * (the field issues as its detail) when it did not. Clients send it with the start
+ * (Update-with-start), so `submit` of a spec the cluster refuses fails at once and creates nothing.
+ */
+export const admittedUpdate = defineUpdate<JobSetStatus, []>('admitted');
+
+/** Failure type of a run that refused its JobSet at admission; its only detail is the FieldIssue list. */
+export const InvalidJobSetFailure = 'InvalidJobSet';
+/** Failure type of a run whose JobSet failed; its only detail is the FinishedJobSet. */
+export const JobSetFailedFailure = 'JobSetFailed';
+/**
+ * Failure type of a run that found its JobSet resource deleted (it was deleted while the bridge
+ * was down): the run deletes the children it owns and ends, creating nothing more.
+ */
+export const OwnerDeletedFailure = 'JobSetResourceDeleted';

@@ -24,6 +24,7 @@ import {
 } from '@kubernetes/client-node';
 import {
   WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   type Client,
@@ -31,17 +32,27 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 
-import { API_VERSION, ConditionType, GROUP, KIND, PLURAL, VERSION } from '../api/constants.js';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+
+import { API_VERSION, ConditionType, GROUP, KIND, PLURAL, RunEndedReason, VERSION } from '../api/constants.js';
 import type { FieldIssue } from '../api/errors.js';
 import type { JobSet, JobSetStatus } from '../api/schema.js';
 import type { ResumeRequest, SuspendRequest } from '../api/updates.js';
 import { WorkflowType } from '../client/client.js';
+import { endedRunView, failedStatus, runEndedReason } from '../client/runs.js';
 import { workflowId } from '../core/naming.js';
 import type { KubeClients } from '../k8s/client.js';
 import { describeError, isNotFound } from '../k8s/errors.js';
 import type { jobSetCleanupWorkflow } from '../../workflows/cleanup.js';
 import type { jobSetWorkflow } from '../../workflows/jobset.js';
-import { jobSetQuery, resumeUpdate, suspendUpdate } from '../../workflows/messages.js';
+import {
+  InvalidJobSetFailure,
+  jobSetQuery,
+  JobSetFailedFailure,
+  resumeUpdate,
+  suspendUpdate,
+  type FinishedJobSet,
+} from '../../workflows/messages.js';
 import { JobSetNameKey, JobSetNamespaceKey, JobSetStateKey } from '../../workflows/search-attributes.js';
 import { BridgeMetrics } from './metrics.js';
 import { exponentialBackoff, KeyedQueue, type Requeue } from './queue.js';
@@ -61,6 +72,9 @@ import {
   type JobSetResource,
 } from './resource.js';
 
+/** How long the bridge waits for a workflow to answer a query before retrying later. */
+const QueryTimeoutMs = 10_000;
+
 /** Field manager of the conditions the bridge applies to the status subresource. */
 export const BridgeFieldManager = 'jobset-temporal-bridge';
 
@@ -78,6 +92,8 @@ export interface BridgeOptions {
   concurrency?: number;
   /** Every resource is reconciled again this often (default 5 minutes). */
   resyncMs?: number;
+  /** /readyz fails while a reconcile has been running this long (default 2 minutes). */
+  stallAfterMs?: number;
   metrics?: BridgeMetrics;
   log?: (message: string) => void;
 }
@@ -104,6 +120,10 @@ export class JobSetBridge {
   private readonly log: (message: string) => void;
   /** The generation whose spec was last reconciled against the running workflow, per resource UID. */
   private readonly handledGeneration = new Map<string, number>();
+  /** Resource UID -> generation of the suspend/resume Update sent and not answered yet. */
+  private readonly updatesInFlight = new Map<string, number>();
+  /** Runs of previous resources the bridge asked to cancel (asked once; the reconcile re-checks). */
+  private readonly cancelled = new Set<string>();
   /** UIDs already told (by an Event) that their workflow ID is in use. */
   private readonly warnedInUse = new Set<string>();
   private synced = false;
@@ -171,9 +191,13 @@ export class JobSetBridge {
     await this.queue.stop();
   }
 
-  /** The resource list is loaded and the watch is up. */
+  /**
+   * The resource list is loaded, the watch is up, and no reconcile has been running for longer
+   * than `stallAfterMs` (a hung call to Temporal or Kubernetes holds a slot of the queue; a few
+   * of them stall every JobSet behind them).
+   */
   ready(): boolean {
-    return this.synced && this.connected && !this.stopped;
+    return this.synced && this.connected && !this.stopped && this.queue.longestRunningMs() < (this.options.stallAfterMs ?? 120_000);
   }
 
   healthy(): boolean {
@@ -257,6 +281,13 @@ export class JobSetBridge {
     const runUid = latest?.memo?.[ResourceUidMemo] as string | undefined;
 
     const live = obj !== undefined && !obj.metadata.deletionTimestamp;
+    if (obj?.metadata.deletionTimestamp && obj.metadata.finalizers?.includes(OrphanFinalizer)) {
+      // `kubectl delete --cascade=orphan`: the garbage collector first removes the resource's
+      // ownerReference from its children, then the resource. Its delete event comes back here;
+      // the workflow is cancelled then, and its cleanup deletes only the children it still owns,
+      // so the orphaned Jobs keep running, as upstream.
+      return;
+    }
     if (!live || !isManagedByBridge(obj, this.options.adoptUnmanaged ?? false)) {
       // Gone, being deleted, or not ours: a bridge workflow under this ID for another (or no)
       // resource UID has lost its resource. Any other workflow is not the bridge's business.
@@ -267,8 +298,18 @@ export class JobSetBridge {
     const uid = obj.metadata.uid ?? '';
 
     if (latest && runUid === uid) {
-      if (latest.status.name === 'RUNNING' && latest.type === WorkflowType.JobSet) await this.syncSpec(obj, handle);
-      // Closed: it finished and its status is on the resource (or someone cancelled it).
+      if (latest.type === WorkflowType.JobSet) {
+        if (latest.status.name === 'RUNNING') await this.syncSpec(obj, handle);
+        // Closed: it finished and wrote its terminal status to the resource; if the resource does
+        // not show one, the run ended some other way and the bridge finishes the JobSet.
+        else if (!isFinished(obj)) await this.finishEndedRun(obj, latest);
+      }
+      return this.expireIfDue(obj);
+    }
+    if (!latest && !isFinished(obj) && hasRun(obj)) {
+      // A workflow ran for this resource (it wrote a status) and its runs are gone (the namespace's
+      // retention deleted them): never start the JobSet a second time.
+      await this.finishEndedRun(obj, undefined);
       return this.expireIfDue(obj);
     }
 
@@ -282,13 +323,16 @@ export class JobSetBridge {
         }
         throw new WorkflowIdInUseError(`workflow ${id} is in use by a JobSet submitted without this resource`);
       }
-      // A previous resource of the same name: its workflow removes its children first.
-      if (latest.type === WorkflowType.JobSet) {
+      // A previous resource of the same name: its workflow removes its children first. The
+      // reconcile does not wait for that (a slow cleanup must not hold a reconcile slot): it
+      // looks again shortly, and starts the new workflow once the old run has closed.
+      if (latest.type === WorkflowType.JobSet && !this.cancelled.has(latest.runId)) {
         this.log(`${key}: cancelling the workflow of the previous resource (uid ${runUid})`);
         await handle.cancel();
+        this.cancelled.add(latest.runId);
         this.metrics.actions.inc({ action: 'cancel' });
       }
-      await this.untilStopped(waitClosed(handle));
+      return { requeueAfterMs: 1_000 };
     }
 
     if (isFinished(obj)) return this.expireIfDue(obj);
@@ -338,40 +382,165 @@ export class JobSetBridge {
     const uid = obj.metadata.uid ?? '';
     const generation = obj.metadata.generation ?? 0;
     if (this.handledGeneration.get(uid) === generation) return;
-    const running = await this.untilStopped(handle.query(jobSetQuery));
+    // An Update already on its way: its answer enqueues the resource again.
+    if (this.updatesInFlight.has(uid)) return;
+    // Bounded: a query waits for a worker, and a reconcile must not hold its slot for long.
+    const running = await this.untilStopped(
+      this.options.temporal.withAbortSignal(AbortSignal.timeout(QueryTimeoutMs), () => handle.query(jobSetQuery)),
+    );
     const desired = admitResource(obj);
     const change = desired.ok ? planSpecChange(running, desired.jobSet) : { kind: 'reject' as const, issues: desired.issues };
     const key = resourceKey(obj);
-    try {
-      switch (change.kind) {
-        case 'reject':
-          await this.rejectUpdate(obj, change.issues);
-          this.handledGeneration.set(uid, generation);
-          return;
-        case 'suspend':
-          this.log(`${key}: suspending`);
-          await this.untilStopped(handle.executeUpdate<JobSetStatus, [SuspendRequest]>(suspendUpdate.name, { args: [{}] }));
-          this.metrics.actions.inc({ action: 'suspend' });
-          break;
-        case 'resume':
-          this.log(`${key}: resuming`);
-          await this.untilStopped(handle.executeUpdate<JobSetStatus, [ResumeRequest]>(resumeUpdate.name, { args: [change.request] }));
-          this.metrics.actions.inc({ action: 'resume' });
-          break;
-        case 'none':
-          break;
+    switch (change.kind) {
+      case 'reject':
+        await this.rejectUpdate(obj, change.issues);
+        this.handledGeneration.set(uid, generation);
+        return;
+      case 'suspend':
+        this.log(`${key}: suspending`);
+        return this.sendUpdate(obj, generation, 'suspend', () => handle.executeUpdate<JobSetStatus, [SuspendRequest]>(suspendUpdate.name, { args: [{}] }));
+      case 'resume': {
+        this.log(`${key}: resuming`);
+        const request = change.request;
+        return this.sendUpdate(obj, generation, 'resume', () => handle.executeUpdate<JobSetStatus, [ResumeRequest]>(resumeUpdate.name, { args: [request] }));
       }
-    } catch (err) {
-      // The workflow refused (it finished meanwhile, or the request is invalid): tell the user
-      // once; retrying the same request cannot succeed.
-      if (!(err instanceof WorkflowUpdateFailedError)) throw err;
-      const message = (err.cause as Error | undefined)?.message ?? err.message;
-      await this.event(obj, 'Warning', BridgeReason.UpdateRejected, `spec.suspend change not applied: ${message}`);
-      this.handledGeneration.set(uid, generation);
-      return;
+      case 'none':
+        if (conditionOf(obj, UpdateRejectedCondition)) await this.applyConditions(obj, []);
+        this.handledGeneration.set(uid, generation);
+        return;
     }
-    if (conditionOf(obj, UpdateRejectedCondition)) await this.applyConditions(obj, []);
-    this.handledGeneration.set(uid, generation);
+  }
+
+  /**
+   * Sends a suspend/resume Update without holding the reconcile slot: the Update returns only once
+   * a pass of the workflow has acted on it, which takes as long as the Kubernetes requests of that
+   * pass take. Its answer (applied, or refused by the workflow) is recorded when it comes, and the
+   * resource is reconciled again; an error other than a refusal is retried by that reconcile.
+   */
+  private sendUpdate(obj: JobSetResource, generation: number, action: 'suspend' | 'resume', send: () => Promise<JobSetStatus>): void {
+    const uid = obj.metadata.uid ?? '';
+    const key = resourceKey(obj);
+    this.updatesInFlight.set(uid, generation);
+    void send()
+      .then(async () => {
+        this.metrics.actions.inc({ action });
+        this.handledGeneration.set(uid, generation);
+        if (!this.stopped && conditionOf(obj, UpdateRejectedCondition)) await this.applyConditions(obj, []);
+      })
+      .catch(async (err: unknown) => {
+        if (this.stopped) return;
+        if (err instanceof WorkflowUpdateFailedError) {
+          // The workflow refused (it finished meanwhile, or the request is invalid): tell the user
+          // once; retrying the same request cannot succeed.
+          const message = (err.cause as Error | undefined)?.message ?? err.message;
+          this.handledGeneration.set(uid, generation);
+          await this.event(obj, 'Warning', BridgeReason.UpdateRejected, `spec.suspend change not applied: ${message}`);
+          return;
+        }
+        this.log(`${key}: ${action} Update failed (retrying): ${describeError(err)}`);
+      })
+      .finally(() => {
+        this.updatesInFlight.delete(uid);
+        this.queue.add(key);
+      });
+  }
+
+  /**
+   * The resource's workflow ended without the resource showing a terminal status: terminated or
+   * timed out by an operator, failed by an error of its own, cancelled from Temporal while the
+   * resource exists, or its status write failed. The resource gets the run's final status (or
+   * Failed, the reason naming how the run ended) and, when the run may have left Jobs running, a
+   * new run that starts terminal deletes them (finished Jobs are kept, as for any failure). The
+   * terminal status on the resource is what keeps the JobSet from ever being started again.
+   */
+  private async finishEndedRun(obj: JobSetResource, latest: WorkflowExecutionDescription | undefined): Promise<void> {
+    // The informer's copy may predate the workflow's last status write: decide on a fresh read.
+    const fresh = await this.readResource(obj);
+    if (!fresh || fresh.metadata.uid !== obj.metadata.uid || isFinished(fresh)) return;
+    const namespace = obj.metadata.namespace ?? '';
+    const name = obj.metadata.name ?? '';
+    const id = workflowId(namespace, name);
+    const ended = latest ? await this.endedOutcome(latest) : undefined;
+    const outcome = ended ?? {
+      jobSet: undefined,
+      status: failedStatus(
+        { conditions: [], restarts: 0, restartsCountTowardsMax: 0, replicatedJobsStatus: [], ...fresh.status },
+        RunEndedReason.Failed,
+        `the workflow ${id} of this JobSet no longer exists (removed by the Temporal namespace's retention?); the JobSet is not started again`,
+        new Date(),
+      ),
+      leftJobs: true,
+    };
+    const failed = outcome.status.conditions.find((c) => c.type === ConditionType.Failed && c.status === 'True');
+    this.log(`${resourceKey(obj)}: workflow ended without finishing the JobSet: ${failed?.reason ?? outcome.status.terminalState}`);
+    await this.applyStatus(obj, outcome.status);
+    this.metrics.actions.inc({ action: 'finish_ended' });
+    if (failed) await this.event(obj, 'Warning', failed.reason, failed.message);
+    if (!outcome.leftJobs) return;
+    const admitted = outcome.jobSet ? { ok: true as const, jobSet: outcome.jobSet } : admitResource(obj);
+    if (!admitted.ok) return;
+    try {
+      await this.options.temporal.workflow.start<typeof jobSetWorkflow>(WorkflowType.JobSet, {
+        taskQueue: this.options.taskQueue,
+        workflowId: id,
+        args: [{ jobSet: admitted.jobSet, owner: ownerReference(obj), status: outcome.status }],
+        memo: { [ResourceUidMemo]: obj.metadata.uid },
+        typedSearchAttributes: [
+          { key: JobSetNamespaceKey, value: namespace },
+          { key: JobSetNameKey, value: name },
+          { key: JobSetStateKey, value: 'Failed' },
+        ],
+        staticSummary: `JobSet ${namespace}/${name}: delete the Jobs its ended workflow left (${failed?.reason ?? ''})`,
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+
+  /**
+   * How a closed run ended: a finished JobSet (Completed, or Failed by its policies) with its
+   * final status, or a Failed status naming how the run ended; `leftJobs` when its Jobs may still
+   * run (a cancelled run deleted them, a finished one deleted the active ones).
+   */
+  private async endedOutcome(run: WorkflowExecutionDescription): Promise<{ jobSet: JobSet | undefined; status: JobSetStatus; leftJobs: boolean }> {
+    const handle = this.options.temporal.workflow.getHandle<typeof jobSetWorkflow>(run.workflowId, run.runId, { followRuns: false });
+    try {
+      const finished = await handle.result();
+      return { jobSet: finished, status: finished.status, leftJobs: false };
+    } catch (err) {
+      if (!(err instanceof WorkflowFailedError)) throw err;
+      const cause = err.cause;
+      if (cause instanceof ApplicationFailure && cause.type === JobSetFailedFailure) {
+        const finished = cause.details?.[0] as FinishedJobSet;
+        return { jobSet: finished, status: finished.status, leftJobs: false };
+      }
+      if (cause instanceof ApplicationFailure && cause.type === InvalidJobSetFailure) {
+        const view = await endedRunView(this.options.temporal, run, BridgeReason.ValidationFailed, cause.message);
+        return { ...view, leftJobs: false };
+      }
+      if (cause instanceof CancelledFailure) {
+        const view = await endedRunView(this.options.temporal, run, RunEndedReason.Cancelled, `workflow ${run.workflowId} was cancelled while this resource exists; its child objects were deleted`);
+        return { ...view, leftJobs: false };
+      }
+      const reason = runEndedReason(cause);
+      const view = await endedRunView(this.options.temporal, run, reason, `workflow ${run.workflowId} (run ${run.runId}) ended ${run.status.name} without finishing the JobSet: ${cause?.message || err.message}`);
+      return { ...view, leftJobs: true };
+    }
+  }
+
+  private async readResource(obj: JobSetResource): Promise<JobSetResource | undefined> {
+    try {
+      return (await this.options.kube.custom.getNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace: obj.metadata.namespace ?? '',
+        plural: PLURAL,
+        name: obj.metadata.name ?? '',
+      })) as JobSetResource;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
   }
 
   /** The resource is gone (or another resource took its name): end its workflow. */
@@ -537,11 +706,11 @@ async function describeLatest(handle: WorkflowHandle): Promise<WorkflowExecution
   }
 }
 
-/** Waits until the run (and any run it continued as) has closed, however it ended. */
-async function waitClosed(handle: WorkflowHandle): Promise<void> {
-  try {
-    await handle.result();
-  } catch {
-    // Failed or cancelled: closed all the same.
-  }
+/** The finalizer the API server puts on an object deleted with propagationPolicy Orphan. */
+const OrphanFinalizer = 'orphan';
+
+/** A workflow ran for the resource: its first pass wrote the per-replicatedJob counts. */
+function hasRun(obj: JobSetResource): boolean {
+  return (obj.status?.replicatedJobsStatus ?? []).length > 0;
 }
+

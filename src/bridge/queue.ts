@@ -26,6 +26,8 @@ export const exponentialBackoff =
 export class KeyedQueue {
   private readonly waiting = new Set<string>();
   private readonly running = new Set<string>();
+  /** When each running key's reconcile started (ms since the epoch), for stall detection. */
+  private readonly startedAt = new Map<string, number>();
   /** Keys added while their reconcile ran: run once more afterwards. */
   private readonly dirty = new Set<string>();
   private readonly failures = new Map<string, number>();
@@ -63,6 +65,16 @@ export class KeyedQueue {
     return this.waiting.size === 0 && this.running.size === 0 && this.dirty.size === 0;
   }
 
+  /**
+   * How long the oldest reconcile in flight has been running (0 when none is): a reconcile that
+   * hangs holds one of the `concurrency` slots, and enough of them stall the whole queue.
+   */
+  longestRunningMs(now = Date.now()): number {
+    let oldest = now;
+    for (const t of this.startedAt.values()) oldest = Math.min(oldest, t);
+    return now - oldest;
+  }
+
   /** Resolves when the queue is idle. */
   whenIdle(): Promise<void> {
     if (this.idle) return Promise.resolve();
@@ -90,6 +102,7 @@ export class KeyedQueue {
       if (key === undefined) break;
       this.waiting.delete(key);
       this.running.add(key);
+      this.startedAt.set(key, Date.now());
       void this.run(key);
     }
     if (this.idle) {
@@ -111,6 +124,7 @@ export class KeyedQueue {
       if (!this.dirty.has(key)) this.addAfter(key, this.options.backoffMs(attempt));
     } finally {
       this.running.delete(key);
+      this.startedAt.delete(key);
       if (this.dirty.delete(key)) this.waiting.add(key);
       this.pump();
     }

@@ -23,6 +23,7 @@ export interface JobSetResource {
     resourceVersion?: string;
     creationTimestamp?: string;
     deletionTimestamp?: string;
+    finalizers?: string[];
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
   };

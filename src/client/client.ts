@@ -18,15 +18,16 @@ import {
   WorkflowFailedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WithStartWorkflowOperation,
   type TLSConfig,
   type WorkflowExecutionDescription,
   type WorkflowExecutionInfo,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
+import { ApplicationFailure } from '@temporalio/common';
 
 import { ConditionType } from '../api/constants.js';
-import { JobSetValidationError, ROOT_PATH } from '../api/errors.js';
+import { JobSetValidationError, ROOT_PATH, type FieldIssue } from '../api/errors.js';
 import { loadJobSets, parseJobSet } from '../api/load.js';
 import type { JobSet, JobSetInput, JobSetStatus } from '../api/schema.js';
 import { diffPaths, normalize } from '../api/semantic-equal.js';
@@ -35,7 +36,16 @@ import { workflowId } from '../core/naming.js';
 import { jobSetState, type JobSetState } from '../core/state.js';
 import type { jobSetCleanupWorkflow } from '../../workflows/cleanup.js';
 import type { jobSetWorkflow } from '../../workflows/jobset.js';
-import { jobSetQuery, resumeUpdate, statusQuery, suspendUpdate, type FinishedJobSet } from '../../workflows/messages.js';
+import {
+  admittedUpdate,
+  InvalidJobSetFailure,
+  jobSetQuery,
+  JobSetFailedFailure,
+  resumeUpdate,
+  statusQuery,
+  suspendUpdate,
+  type FinishedJobSet,
+} from '../../workflows/messages.js';
 import { JobSetNameKey, JobSetNamespaceKey, JobSetStateKey } from '../../workflows/search-attributes.js';
 import {
   JobSetConditionUnreachableError,
@@ -45,6 +55,7 @@ import {
   JobSetUpdateRejectedError,
   JobSetWaitTimeoutError,
 } from './errors.js';
+import { endedRunView, runEndedReason } from './runs.js';
 import { matchesLabels, parseLabelSelector } from './selector.js';
 
 /** Workflow type names, as the worker registers them (workflows/index.ts). */
@@ -171,7 +182,9 @@ function generatedName(prefix: string): string {
 const isTrue = (status: JobSetStatus, type: string) => status.conditions.some((c) => c.type === type && c.status === 'True');
 const isFinished = (status: JobSetStatus) => status.terminalState === 'Completed' || status.terminalState === 'Failed';
 /** Completed and failed runs end with the finished JobSet in their close event. */
-const readsFromHistory = (run: Pick<WorkflowExecutionInfo, 'status'>) => run.status.name === 'COMPLETED' || run.status.name === 'FAILED';
+// Every closed run is read from its history: its close event (a finished JobSet) or, for a run
+// ended from outside (terminated, timed out), its start event.
+const readsFromHistory = (run: Pick<WorkflowExecutionInfo, 'status'>) => run.status.name !== 'RUNNING';
 const isFinishedJobSet = (value: unknown): value is FinishedJobSet =>
   typeof value === 'object' && value !== null && 'spec' in value && 'metadata' in value && typeof (value as { status?: unknown }).status === 'object';
 
@@ -280,22 +293,51 @@ export class JobSetClient {
         await this.awaitEnd(this.client.workflow.getHandle(id, latest.runId));
       }
       try {
-        const handle = await this.client.workflow.start<typeof jobSetWorkflow>(WorkflowType.JobSet, {
-          taskQueue: this.taskQueue,
-          workflowId: id,
-          args: [{ jobSet }],
-          typedSearchAttributes: [
-            { key: JobSetNamespaceKey, value: namespace },
-            { key: JobSetNameKey, value: name },
-            { key: JobSetStateKey, value: jobSet.spec.suspend ? 'Suspended' : 'Running' },
-          ],
-          staticSummary: `JobSet ${namespace}/${name}`,
-        });
-        return { jobSet, workflowId: id, runId: handle.firstExecutionRunId, created: true };
+        const runId = await this.start(jobSet);
+        return { jobSet, workflowId: id, runId, created: true };
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError) || round >= 3) throw err;
       }
     }
+  }
+
+  /**
+   * Starts the JobSet's workflow and, when a worker is there to answer, waits for its admission
+   * verdict in the same request (Update-with-start): a JobSet whose Jobs the API server refuses
+   * in the workflow's dry run fails here with the field paths, and nothing is created. Without a
+   * worker polling the task queue the run is only started; it is admitted (or refused, then
+   * `get` shows it Failed) once a worker comes.
+   */
+  private async start(jobSet: JobSet): Promise<string> {
+    const namespace = jobSet.metadata.namespace as string;
+    const name = jobSet.metadata.name as string;
+    const options = {
+      taskQueue: this.taskQueue,
+      workflowId: workflowId(namespace, name),
+      args: [{ jobSet }] as [{ jobSet: JobSet }],
+      typedSearchAttributes: [
+        { key: JobSetNamespaceKey, value: namespace },
+        { key: JobSetNameKey, value: name },
+        { key: JobSetStateKey, value: jobSet.spec.suspend ? 'Suspended' : 'Running' },
+      ],
+      staticSummary: `JobSet ${namespace}/${name}`,
+    };
+    if (!(await this.hasWorkflowPoller(this.taskQueue))) {
+      return (await this.client.workflow.start<typeof jobSetWorkflow>(WorkflowType.JobSet, options)).firstExecutionRunId;
+    }
+    const operation = new WithStartWorkflowOperation<typeof jobSetWorkflow>(WorkflowType.JobSet, { ...options, workflowIdConflictPolicy: 'FAIL' });
+    try {
+      const update = await this.client.workflow.startUpdateWithStart(admittedUpdate, { startWorkflowOperation: operation, waitForStage: 'ACCEPTED' });
+      await update.result();
+      if (update.workflowRunId) return update.workflowRunId;
+    } catch (err) {
+      const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+      if (cause instanceof ApplicationFailure && cause.type === InvalidJobSetFailure) {
+        throw new JobSetValidationError((cause.details?.[0] as FieldIssue[] | undefined) ?? [{ path: ROOT_PATH, message: cause.message }]);
+      }
+      throw err;
+    }
+    return (await (await operation.workflowHandle()).describe()).runId;
   }
 
   /**
@@ -556,9 +598,12 @@ export class JobSetClient {
     try {
       finished = await handle.result();
     } catch (err) {
-      if (!(err instanceof WorkflowFailedError) || !(err.cause instanceof ApplicationFailure)) throw err;
-      if (err.cause.type === 'InvalidJobSet') return this.refusedRun(run, err.cause.message);
-      finished = err.cause.type === 'JobSetFailed' ? err.cause.details?.[0] : undefined;
+      if (!(err instanceof WorkflowFailedError)) throw err;
+      const cause = err.cause;
+      if (cause instanceof ApplicationFailure && cause.type === InvalidJobSetFailure) return this.endedRun(run, InvalidJobSetFailure, cause.message);
+      if (cause instanceof ApplicationFailure && cause.type === JobSetFailedFailure) finished = cause.details?.[0];
+      // Ended from outside, or by an error of the workflow itself: the JobSet reads as Failed.
+      else return this.endedRun(run, runEndedReason(cause), cause?.message || err.message);
     }
     return isFinishedJobSet(finished) ? { jobSet: finished, status: finished.status } : undefined;
   }
@@ -583,34 +628,8 @@ export class JobSetClient {
     }
   }
 
-  /** The JobSet from the input of a run that refused it, and a Failed status carrying the reason. */
-  private async refusedRun(run: Pick<WorkflowExecutionInfo, 'workflowId' | 'runId' | 'closeTime'>, message: string): Promise<{ jobSet: JobSet; status: JobSetStatus }> {
-    const first = await this.client.workflowService.getWorkflowExecutionHistory({
-      namespace: this.client.options.namespace,
-      execution: { workflowId: run.workflowId, runId: run.runId },
-      maximumPageSize: 1,
-    });
-    const payload = first.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-    const input = payload ? defaultPayloadConverter.fromPayload<{ jobSet: JobSet }>(payload) : undefined;
-    const seconds = (run.closeTime ?? new Date()).getTime() / 1000;
-    return {
-      jobSet: input?.jobSet ?? ({ metadata: {}, spec: { replicatedJobs: [] } } as unknown as JobSet),
-      status: {
-        conditions: [
-          {
-            type: ConditionType.Failed,
-            status: 'True',
-            reason: 'InvalidJobSet',
-            message,
-            lastTransitionTime: new Date(seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
-          },
-        ],
-        restarts: 0,
-        restartsCountTowardsMax: 0,
-        terminalState: 'Failed',
-        replicatedJobsStatus: [],
-      },
-    };
+  private endedRun(run: Pick<WorkflowExecutionInfo, 'workflowId' | 'runId' | 'closeTime'>, reason: string, message: string): Promise<{ jobSet: JobSet; status: JobSetStatus }> {
+    return endedRunView(this.client, run, reason, message);
   }
 
   /** The handle of the JobSet's running workflow. */

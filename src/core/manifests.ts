@@ -244,12 +244,15 @@ export function buildJob(
 }
 
 /** The headless Service `<subdomain>` selecting every pod of the JobSet (§3.5). */
+const uidLabel = (js: JobSet): Record<string, string> => (js.metadata.uid !== undefined ? { [Label.JobSetUID]: js.metadata.uid } : {});
+
 export function buildService(js: JobSet, opts: ManifestOptions = {}): V1Service {
   const name = jobSetName(js);
   const metadata: V1ObjectMeta = {
     name: subdomain(js),
     namespace: jobSetNamespace(js),
-    labels: { [Label.JobSetName]: name },
+    // The UID label marks it as this JobSet's own: cleanup deletes only a Service that carries it.
+    labels: { [Label.JobSetName]: name, ...uidLabel(js) },
   };
   if (opts.ownerReference !== undefined) metadata.ownerReferences = [{ ...opts.ownerReference }];
   return {
@@ -278,7 +281,8 @@ export function buildPVCs(js: JobSet, opts: ManifestOptions = {}): V1PersistentV
       const metadata: V1ObjectMeta = {
         name: pvcName(t.metadata.name, name),
         namespace,
-        labels: { ...t.metadata.labels, [Label.JobSetName]: name },
+        // The UID label marks the claim as made by this JobSet: cleanup never deletes one without it.
+        labels: { ...t.metadata.labels, [Label.JobSetName]: name, ...uidLabel(js) },
       };
       if (t.metadata.annotations !== undefined) metadata.annotations = { ...t.metadata.annotations };
       if (policy.retentionPolicy.whenDeleted === 'Delete' && opts.ownerReference !== undefined) {

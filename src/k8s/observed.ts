@@ -8,6 +8,14 @@ import type { ObservedJob } from '../core/types.js';
 const iso = (t: Date | string | undefined | null): string | undefined =>
   t == null ? undefined : t instanceof Date ? t.toISOString() : String(t);
 
+/**
+ * Condition messages are what `onJobFailureMessagePatterns` match, inside the workflow task:
+ * matching is linear in the message (RE2), and capping it keeps one pass far inside the task's
+ * deadline whatever a failing pod writes (the Job controller's own messages are ~100 characters).
+ */
+export const MaxObservedMessage = 4096;
+const clip = (m: string): string => (m.length > MaxObservedMessage ? m.slice(0, MaxObservedMessage) : m);
+
 export function toObservedJob(job: V1Job): ObservedJob {
   const s = job.status ?? {};
   const observed: ObservedJob = {
@@ -25,7 +33,7 @@ export function toObservedJob(job: V1Job): ObservedJob {
         type: c.type,
         status: c.status,
         ...(c.reason ? { reason: c.reason } : {}),
-        ...(c.message ? { message: c.message } : {}),
+        ...(c.message ? { message: clip(c.message) } : {}),
         ...(at ? { lastTransitionTime: at } : {}),
       };
     }),

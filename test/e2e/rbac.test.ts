@@ -78,16 +78,16 @@ describe('kubectl auth can-i', () => {
 
   it.each([
     ['list', 'jobs.batch'], ['watch', 'jobs.batch'], ['create', 'jobs.batch'], ['patch', 'jobs.batch'], ['update', 'jobs.batch'],
-    ['delete', 'jobs.batch'], ['deletecollection', 'jobs.batch'], ['update', 'jobs.batch/status'],
+    ['delete', 'jobs.batch'], ['update', 'jobs.batch/status'],
     ['get', 'services'], ['create', 'services'], ['delete', 'services'],
-    ['create', 'persistentvolumeclaims'], ['delete', 'persistentvolumeclaims'],
+    ['get', 'persistentvolumeclaims'], ['create', 'persistentvolumeclaims'], ['delete', 'persistentvolumeclaims'],
     ['create', 'events'], ['patch', 'jobsets.jobset.x-k8s.io/status'], ['update', 'jobsets.jobset.x-k8s.io/finalizers'],
   ])('the worker may %s %s in any namespace', async (verb, resource) => {
     expect(await canI(workerUser, verb, resource, ['--all-namespaces'])).toBe('yes');
   });
 
   it.each([
-    ['list', 'jobsets.jobset.x-k8s.io'], ['watch', 'jobsets.jobset.x-k8s.io'], ['delete', 'jobsets.jobset.x-k8s.io'],
+    ['get', 'jobsets.jobset.x-k8s.io'], ['list', 'jobsets.jobset.x-k8s.io'], ['watch', 'jobsets.jobset.x-k8s.io'], ['delete', 'jobsets.jobset.x-k8s.io'],
     ['patch', 'jobsets.jobset.x-k8s.io/status'], ['create', 'events'],
   ])('the bridge may %s %s in any namespace', async (verb, resource) => {
     expect(await canI(bridgeUser, verb, resource, ['--all-namespaces'])).toBe('yes');
@@ -96,7 +96,7 @@ describe('kubectl auth can-i', () => {
   it.each([
     [workerUser, 'get', 'secrets'], [workerUser, 'list', 'secrets'], [workerUser, 'list', 'pods'], [workerUser, 'create', 'jobsets.jobset.x-k8s.io'],
     [workerUser, 'update', 'jobsets.jobset.x-k8s.io'], [workerUser, 'delete', 'jobsets.jobset.x-k8s.io'], [workerUser, 'list', 'configmaps'],
-    [workerUser, 'update', 'jobsets.jobset.x-k8s.io/status'], [workerUser, 'update', 'services'], [workerUser, 'get', 'persistentvolumeclaims'],
+    [workerUser, 'update', 'jobsets.jobset.x-k8s.io/status'], [workerUser, 'update', 'services'], [workerUser, 'list', 'persistentvolumeclaims'], [workerUser, 'deletecollection', 'jobs.batch'],
     [bridgeUser, 'get', 'secrets'], [bridgeUser, 'list', 'secrets'], [bridgeUser, 'create', 'jobs.batch'], [bridgeUser, 'list', 'jobs.batch'],
     [bridgeUser, 'update', 'jobsets.jobset.x-k8s.io'], [bridgeUser, 'create', 'jobsets.jobset.x-k8s.io'], [bridgeUser, 'list', 'pods'],
     [bridgeUser, 'update', 'jobsets.jobset.x-k8s.io/status'], [bridgeUser, 'create', 'services'],

@@ -110,7 +110,11 @@ export interface TestStack {
  * A JobSet worker in this process on `taskQueue` of the shared dev server, with its metrics and
  * HTTP endpoint as `jobset worker` runs them, and a client.
  */
-export async function startWorkerStack(taskQueue: string, kubeClients: KubeClients = kube()): Promise<TestStack> {
+export async function startWorkerStack(
+  taskQueue: string,
+  kubeClients: KubeClients = kube(),
+  options: { beforeActivity?: (activityType: string) => Promise<void> } = {},
+): Promise<TestStack> {
   const metrics = new WorkerMetrics();
   const activityErrors: string[] = [];
   const native = await NativeConnection.connect({ address: address() });
@@ -124,11 +128,13 @@ export async function startWorkerStack(taskQueue: string, kubeClients: KubeClien
         metrics.activityInterceptor(),
         (ctx) => ({
           inbound: {
-            execute: (input, next) =>
-              next(input).catch((err: unknown) => {
+            execute: async (input, next) => {
+              await options.beforeActivity?.(ctx.info.activityType);
+              return next(input).catch((err: unknown) => {
                 activityErrors.push(`${ctx.info.activityType}: ${err instanceof Error ? err.message : String(err)}`);
                 throw err;
-              }),
+              });
+            },
           },
         }),
       ],
@@ -163,7 +169,7 @@ export async function startBridge(
   client: Client,
   taskQueue: string,
   namespace: string,
-  options: { adoptUnmanaged?: boolean; kube?: KubeClients } = {},
+  options: { adoptUnmanaged?: boolean; kube?: KubeClients; resyncMs?: number; concurrency?: number } = {},
 ): Promise<JobSetBridge> {
   const bridge = new JobSetBridge({
     kube: options.kube ?? makeKubeClients(kube().config),
@@ -171,6 +177,8 @@ export async function startBridge(
     taskQueue,
     namespace,
     adoptUnmanaged: options.adoptUnmanaged ?? false,
+    ...(options.resyncMs !== undefined ? { resyncMs: options.resyncMs } : {}),
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     log: () => undefined,
   });
   await bridge.start();

@@ -103,3 +103,17 @@ it('exponentialBackoff doubles up to the cap', () => {
   const b = exponentialBackoff(500, 3000);
   expect([1, 2, 3, 4, 5].map(b)).toEqual([500, 1000, 2000, 3000, 3000]);
 });
+
+describe('issue 12 item 6: a stalled queue is reported', () => {
+  test('longestRunningMs grows while a reconcile hangs and drops to 0 once it returns', async () => {
+    let finish: () => void = () => undefined;
+    const queue = new KeyedQueue(() => new Promise<void>((resolve) => (finish = resolve)), { concurrency: 1, backoffMs: () => 10 });
+    expect(queue.longestRunningMs()).toBe(0);
+    queue.add('ns/hung');
+    expect(queue.longestRunningMs(Date.now() + 5_000)).toBeGreaterThanOrEqual(4_900);
+    finish();
+    await queue.whenIdle();
+    expect(queue.longestRunningMs()).toBe(0);
+    await queue.stop();
+  });
+});

@@ -313,7 +313,7 @@ describe('buildService', () => {
     expect(buildService(b.obj())).toEqual({
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: want.name, namespace: 'ns', labels: { [Label.JobSetName]: 'js' } },
+      metadata: { name: want.name, namespace: 'ns', labels: { [Label.JobSetName]: 'js', [Label.JobSetUID]: 'js-uid-1' } },
       spec: { clusterIP: 'None', selector: { [Label.JobSetName]: 'js' }, publishNotReadyAddresses: want.publish },
     });
   });
@@ -341,7 +341,7 @@ describe('buildPVCs', () => {
         metadata: {
           name: 'init-js',
           namespace: 'ns',
-          labels: { tier: 'fast', [Label.JobSetName]: 'js' },
+          labels: { tier: 'fast', [Label.JobSetName]: 'js', [Label.JobSetUID]: 'js-uid-1' },
           annotations: { a: 'b' },
           ownerReferences: [owner],
         },
@@ -350,7 +350,7 @@ describe('buildPVCs', () => {
       {
         apiVersion: 'v1',
         kind: 'PersistentVolumeClaim',
-        metadata: { name: 'ckpt-js', namespace: 'ns', labels: { [Label.JobSetName]: 'js' } },
+        metadata: { name: 'ckpt-js', namespace: 'ns', labels: { [Label.JobSetName]: 'js', [Label.JobSetUID]: 'js-uid-1' } },
         spec: {},
       },
     ]);

@@ -34,3 +34,18 @@ test.each([
 ])('$env is refused naming $names', ({ env, names }) => {
   expect(() => loadWorkerConfig(env)).toThrow(new RegExp(`invalid worker configuration:\\n\\s+${names}: `));
 });
+
+describe('issue 12 item 7: JOBSET_NAMESPACES', () => {
+  test.each([
+    [undefined, undefined],
+    ['', undefined],
+    ['team-a', ['team-a']],
+    [' team-a , team-b ,', ['team-a', 'team-b']],
+  ])('%j -> %j', (value, namespaces) => {
+    expect(loadWorkerConfig(value === undefined ? {} : { JOBSET_NAMESPACES: value }).JOBSET_NAMESPACES).toEqual(namespaces);
+  });
+
+  test.each(['Team_A', 'a/b', 'x'.repeat(64)])('refuses %j, naming the variable', (value) => {
+    expect(() => loadWorkerConfig({ JOBSET_NAMESPACES: value })).toThrow(/JOBSET_NAMESPACES: must be a comma-separated list of namespace names/);
+  });
+});
