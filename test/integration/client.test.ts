@@ -265,3 +265,19 @@ test('finished JobSets are read from their history: get, list and wait answer wi
   expect((await own.wait(namespace, 'done', { timeoutMs: 10_000 })).terminalState).toBe('Completed');
   await expect(own.suspend(namespace, 'lost')).rejects.toThrow(/finished \(Failed\)/);
 });
+
+test('issue 12 item 1: a run terminated from Temporal reads as Failed/WorkflowTerminated, and delete removes its Jobs', async () => {
+  await client.submit(jobSet('term', { duration: '600s', replicas: 2 }));
+  await eventually('2 child Jobs', async () => ((await childJobs(namespace, 'term')).length === 2 ? true : undefined));
+  await env.client.workflow.getHandle(workflowId(namespace, 'term')).terminate('an operator ended it by hand');
+
+  const info = await client.get(namespace, 'term');
+  expect(info.state).toBe('Failed');
+  expect(info.status.terminalState).toBe('Failed');
+  expect(info.status.conditions.find((c) => c.type === 'Failed')).toMatchObject({ status: 'True', reason: 'WorkflowTerminated', message: 'an operator ended it by hand' });
+  await expect(client.wait(namespace, 'term', { for: 'Completed', timeoutMs: 10_000 })).rejects.toBeInstanceOf(JobSetFailedError);
+
+  await client.delete(namespace, 'term');
+  await expect(client.get(namespace, 'term')).rejects.toBeInstanceOf(JobSetNotFoundError);
+  await eventually('no child Job left', async () => ((await childJobs(namespace, 'term')).length === 0 ? true : undefined));
+});

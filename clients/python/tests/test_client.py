@@ -196,3 +196,28 @@ def test_a_jobset_the_worker_refuses_fails_with_the_reason(env: Environment, wor
             await client.get(namespace, "py-refused")
 
     asyncio.run(scenario())
+
+
+def test_a_terminated_run_reads_as_failed_and_can_be_deleted(env: Environment, worker: WorkerProcess, namespace: str) -> None:
+    """Issue 12 item 1: a workflow ended from outside (temporal workflow terminate) still reads as a
+    finished JobSet, Failed with the reason, and its name can be deleted (its Jobs with it)."""
+
+    async def scenario() -> None:
+        client = await connect(env, worker)
+        assert (await client.submit(jobset("py-term", duration="600s"), namespace=namespace)).created
+        wait_for_jobs(env, namespace, "py-term", 1)
+        await client.client.get_workflow_handle(f"jobset/{namespace}/py-term").terminate("an operator ended it by hand")
+        info = await client.get(namespace, "py-term")
+        failed = [c for c in info.status["conditions"] if c["type"] == "Failed"]
+        assert (info.state, info.status["terminalState"]) == ("Failed", "Failed")
+        assert failed[0]["reason"] == "WorkflowTerminated"
+        assert "an operator ended it by hand" in failed[0]["message"]
+        await client.delete(namespace, "py-term")
+        with pytest.raises(JobSetNotFoundError):
+            await client.get(namespace, "py-term")
+        deadline = time.monotonic() + 60
+        while env.jobs(namespace, "py-term") and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert env.jobs(namespace, "py-term") == []
+
+    asyncio.run(scenario())

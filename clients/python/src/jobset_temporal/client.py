@@ -30,7 +30,8 @@ from temporalio.client import (
 from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.workflowservice.v1 import GetWorkflowExecutionHistoryRequest
-from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.exceptions import ApplicationError, TerminatedError, WorkflowAlreadyStartedError
+from temporalio.exceptions import TimeoutError as TemporalTimeoutError
 from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
 from .errors import (
@@ -54,8 +55,20 @@ _NAMESPACE_KEY = SearchAttributeKey.for_keyword("JobSetNamespace")
 _NAME_KEY = SearchAttributeKey.for_keyword("JobSetName")
 _STATE_KEY = SearchAttributeKey.for_keyword("JobSetState")
 
-# Completed and failed runs end with the finished JobSet (spec and final status) in their close event.
-_READS_FROM_HISTORY = {WorkflowExecutionStatus.COMPLETED, WorkflowExecutionStatus.FAILED}
+# Every closed run is read from its history: completed and failed runs end with the finished
+# JobSet (spec and final status) in their close event; a run ended from outside (terminated, timed
+# out) is read from its start event and shows as Failed with the reason.
+_READS_FROM_HISTORY = {
+    WorkflowExecutionStatus.COMPLETED,
+    WorkflowExecutionStatus.FAILED,
+    WorkflowExecutionStatus.TERMINATED,
+    WorkflowExecutionStatus.TIMED_OUT,
+}
+
+# Failed reasons of a JobSet whose workflow ended without finishing it (src/api/constants.ts RunEndedReason).
+_RUN_TERMINATED = "WorkflowTerminated"
+_RUN_TIMED_OUT = "WorkflowTimedOut"
+_RUN_FAILED = "WorkflowFailed
 
 # Pod-template fields a resume request may change (the Kueue contract), per replicated job.
 _RESUME_FIELDS = {"labels", "annotations", "nodeSelector", "tolerations", "schedulingGates"}
@@ -399,11 +412,14 @@ class JobSetClient:
             finished = await handle.result(follow_runs=False)
         except WorkflowFailureError as e:
             cause = e.cause
-            if not isinstance(cause, ApplicationError):
-                raise
-            if cause.type == "InvalidJobSet":
-                return await self._refused_run(handle, cause.message, run.close_time)
-            finished = cause.details[0] if cause.type == "JobSetFailed" and cause.details else None
+            if isinstance(cause, ApplicationError) and cause.type == "InvalidJobSet":
+                return await self._ended_run(handle, "InvalidJobSet", cause.message, run.close_time)
+            if isinstance(cause, ApplicationError) and cause.type == "JobSetFailed":
+                finished = cause.details[0] if cause.details else None
+            else:
+                # Ended from outside, or by an error of the workflow itself: the JobSet reads as Failed.
+                reason = _RUN_TERMINATED if isinstance(cause, TerminatedError) else _RUN_TIMED_OUT if isinstance(cause, TemporalTimeoutError) else _RUN_FAILED
+                return await self._ended_run(handle, reason, str(cause or e), run.close_time)
         if isinstance(finished, dict) and isinstance(finished.get("status"), dict) and "spec" in finished:
             return finished, finished["status"]
         return None
@@ -426,9 +442,9 @@ class JobSetClient:
                 await asyncio.sleep(0.25)
         raise AssertionError("unreachable")
 
-    async def _refused_run(self, handle: WorkflowHandle[Any, Any], message: str, close_time: datetime | None) -> tuple[dict[str, Any], dict[str, Any]]:
-        """A run that failed before it registered its queries: the worker refused the JobSet (the
-        semantic checks the schema cannot express). Its input, and a Failed status with the reason."""
+    async def _ended_run(self, handle: WorkflowHandle[Any, Any], reason: str, message: str, close_time: datetime | None) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A run that ended without a finished JobSet (it refused the JobSet, or was terminated,
+        timed out or failed): the JobSet and status from its start event, marked Failed with the reason."""
         first = await self.client.workflow_service.get_workflow_execution_history(
             GetWorkflowExecutionHistoryRequest(
                 namespace=self.client.namespace,
@@ -438,16 +454,13 @@ class JobSetClient:
         )
         started = first.history.events[0].workflow_execution_started_event_attributes
         decoded = await self.client.data_converter.decode(started.input.payloads) if started.input.payloads else []
-        job_set = (decoded[0] or {}).get("jobSet", {}) if decoded else {}
+        run_input = (decoded[0] or {}) if decoded else {}
+        job_set = run_input.get("jobSet", {})
+        base = run_input.get("status") or {"conditions": [], "restarts": 0, "restartsCountTowardsMax": 0, "replicatedJobsStatus": []}
         closed = (close_time or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        status = {
-            "conditions": [{"type": "Failed", "status": "True", "reason": "InvalidJobSet", "message": message, "lastTransitionTime": closed}],
-            "restarts": 0,
-            "restartsCountTowardsMax": 0,
-            "terminalState": "Failed",
-            "replicatedJobsStatus": [],
-        }
-        return job_set, status
+        conditions = [c for c in base.get("conditions") or [] if c.get("type") != "Failed"]
+        conditions.append({"type": "Failed", "status": "True", "reason": reason, "message": message, "lastTransitionTime": closed})
+        return job_set, {**base, "conditions": conditions, "terminalState": "Failed"}
 
     async def _running_handle(self, namespace: str, name: str, update: str) -> WorkflowHandle[Any, Any]:
         wid = workflow_id(namespace, name)
