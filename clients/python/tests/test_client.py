@@ -206,7 +206,7 @@ def test_a_terminated_run_reads_as_failed_and_can_be_deleted(env: Environment, w
         client = await connect(env, worker)
         assert (await client.submit(jobset("py-term", duration="600s"), namespace=namespace)).created
         wait_for_jobs(env, namespace, "py-term", 1)
-        await client.client.get_workflow_handle(f"jobset/{namespace}/py-term").terminate("an operator ended it by hand")
+        await client.client.get_workflow_handle(f"jobset/{namespace}/py-term").terminate(reason="an operator ended it by hand")
         info = await client.get(namespace, "py-term")
         failed = [c for c in info.status["conditions"] if c["type"] == "Failed"]
         assert (info.state, info.status["terminalState"]) == ("Failed", "Failed")

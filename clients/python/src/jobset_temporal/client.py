@@ -68,7 +68,7 @@ _READS_FROM_HISTORY = {
 # Failed reasons of a JobSet whose workflow ended without finishing it (src/api/constants.ts RunEndedReason).
 _RUN_TERMINATED = "WorkflowTerminated"
 _RUN_TIMED_OUT = "WorkflowTimedOut"
-_RUN_FAILED = "WorkflowFailed
+_RUN_FAILED = "WorkflowFailed"
 
 # Pod-template fields a resume request may change (the Kueue contract), per replicated job.
 _RESUME_FIELDS = {"labels", "annotations", "nodeSelector", "tolerations", "schedulingGates"}
