@@ -1,4 +1,6 @@
-// Projects: `unit` (pure logic, no servers); `integration`, `e2e` (CLI, bridge, kubectl) and
+// Projects: `unit` (pure logic, no servers); `workflow` (the real workflows on a time-skipping
+// test server over an in-memory fake cluster: no Kubernetes, no dev server; the global setup
+// installs the Java test server once); `integration`, `e2e` (CLI, bridge, kubectl) and
 // `resilience` (faults) run against the real Temporal dev server and the real local cluster,
 // started once per run by the global setup. ESM throughout, so jest
 // runs under `node --experimental-vm-modules` (see package.json scripts).
@@ -21,6 +23,12 @@ const common = {
 export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'workflow',
+      testMatch: ['<rootDir>/test/workflow/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/workflow/global-setup.ts',
+    },
     ...['integration', 'e2e', 'resilience'].map((name) => ({
       ...common,
       displayName: name,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: installs what is missing, brings up the real local environment (Temporal dev server
-# + local Kubernetes, built once and cached), runs the unit tests, then the integration, e2e and
-# resilience tests, then the Python SDK's pytest suite,
+# + local Kubernetes, built once and cached), runs the unit tests, the workflow tests (Java test
+# server, installed once and cached), then the integration, e2e and resilience tests, then the
+# Python SDK's pytest suite,
 # and ends with one line `N passed, N failed`. The environment is left running for the next run;
 # `npm run env:down` stops it. Exit status: 0 only when every test passed.
 set -uo pipefail
@@ -21,6 +22,9 @@ jest() { node --experimental-vm-modules node_modules/jest/bin/jest.js "$@"; }
 
 echo "== unit tests"
 jest --selectProjects unit --json --outputFile="$results/unit.json"
+echo "== workflow tests (the real workflows on a time-skipping test server, fake cluster)"
+# One jest process for all files: each test starts its own test server on a free port.
+jest --selectProjects workflow --json --outputFile="$results/workflow.json"
 echo "== integration, e2e and resilience tests (real Temporal dev server, real kube-apiserver, controller-manager, scheduler, KWOK)"
 # One jest process per file: a file's leftover timers (a gRPC retry of an aborted Temporal call)
 # cannot fire inside the next file, and the files run one after the other on the shared cluster.
