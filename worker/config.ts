@@ -2,6 +2,8 @@
 // the variable's name instead of at the first workflow.
 import { z } from 'zod';
 
+import { DEFAULT_CORS_ORIGIN } from '../src/codec/server.js';
+
 const optionalPath = z.string().min(1).optional();
 
 export const workerConfigSchema = z.object({
@@ -30,6 +32,14 @@ export const workerConfigSchema = z.object({
    */
   JOBSET_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   JOBSET_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * Key file of the payload codec (src/codec): payloads in Temporal history are encrypted with
+   * AES-256-GCM, and /encode and /decode are served next to /metrics for the Web UI. Unset: in
+   * the clear. Every process (worker, bridge, CLI, SDK, codec server) needs the same key.
+   */
+  JOBSET_CODEC_KEY_FILE: optionalPath,
+  /** Web UI origins (comma-separated) that may call /encode and /decode from a browser. */
+  JOBSET_CODEC_CORS_ORIGIN: z.string().min(1).default(DEFAULT_CORS_ORIGIN),
   /**
    * Comma-separated Kubernetes namespaces the worker serves (unset: all). A JobSet elsewhere is
    * refused at admission (metadata.namespace) and no activity acts there, cleanup included.

@@ -1,7 +1,8 @@
 // The HTTP endpoint of the worker and the bridge: GET /metrics (Prometheus text format),
 // /healthz (the process is alive and its main loop has not failed: restart it otherwise) and
-// /readyz (it is doing its job: connected and running). Nothing else is served.
-import { createServer, type Server } from 'node:http';
+// /readyz (it is doing its job: connected and running); with a codec key, the worker also serves
+// the Web UI's codec server (POST /encode, /decode; src/codec/server.ts). Nothing else is served.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import type { Registry } from 'prom-client';
@@ -16,6 +17,8 @@ export interface HttpServerOptions {
   registry: Registry;
   healthy: Probe;
   ready: Probe;
+  /** Extra routes tried first (the codec endpoint); returns false for a request it does not serve. */
+  codec?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface RunningHttpServer {
@@ -33,6 +36,7 @@ async function holds(probe: Probe): Promise<boolean> {
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const server: Server = createServer((req, res) => {
+    if (options.codec?.(req, res)) return;
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();

@@ -1,9 +1,13 @@
 // The worker: hosts the JobSet workflows and the Kubernetes activities on one task queue.
 import { fileURLToPath } from 'node:url';
 
+import type { PayloadCodec } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 
 import { createActivities } from '../activities/index.js';
+import { AesGcmCodec } from '../src/codec/aes-gcm.js';
+import { payloadCodec } from '../src/codec/data-converter.js';
+import { codecEndpoint, parseCorsOrigins } from '../src/codec/server.js';
 import { loadKubeConfig, makeKubeClients } from '../src/k8s/client.js';
 import type { WorkerConfig } from './config.js';
 import { tlsOptions } from './connection.js';
@@ -18,10 +22,14 @@ export const workflowsPath = fileURLToPath(
 export interface CreateWorkerOptions {
   /** Counters and the activity latency histogram; a fresh set when not given. */
   metrics?: WorkerMetrics;
+  /** The payload codec; by default the one of JOBSET_CODEC_KEY_FILE (src/codec/data-converter.ts). */
+  codec?: PayloadCodec;
 }
 
 export async function createWorker(config: WorkerConfig, options: CreateWorkerOptions = {}): Promise<Worker> {
   const metrics = options.metrics ?? new WorkerMetrics();
+  // Read before connecting, so a bad key file fails the start with its own message.
+  const codec = options.codec ?? payloadCodec(config.JOBSET_CODEC_KEY_FILE);
   const tls = tlsOptions({
     cert: config.TEMPORAL_TLS_CERT,
     key: config.TEMPORAL_TLS_KEY,
@@ -35,6 +43,9 @@ export async function createWorker(config: WorkerConfig, options: CreateWorkerOp
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.JOBSET_TASK_QUEUE,
     workflowsPath,
+    // Payloads are encrypted and decrypted here, outside the workflow sandbox: workflow code
+    // sees plain values, Temporal's history only ciphertext.
+    dataConverter: { payloadCodecs: [codec] },
     activities: createActivities(kube, { metrics, ...(config.JOBSET_NAMESPACES ? { namespaces: config.JOBSET_NAMESPACES } : {}) }),
     interceptors: { activity: [metrics.activityInterceptor()] },
     maxConcurrentActivityTaskExecutions: config.JOBSET_MAX_CONCURRENT_ACTIVITIES,
@@ -48,7 +59,8 @@ export async function createWorker(config: WorkerConfig, options: CreateWorkerOp
  */
 export async function runWorker(config: WorkerConfig): Promise<void> {
   const metrics = new WorkerMetrics();
-  const worker = await createWorker(config, { metrics });
+  const codec = payloadCodec(config.JOBSET_CODEC_KEY_FILE);
+  const worker = await createWorker(config, { metrics, codec });
   // /healthz fails once the worker has failed or stopped, so the kubelet restarts the process;
   // /readyz holds while it polls the task queue.
   const http =
@@ -59,11 +71,18 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
           registry: metrics.registry,
           healthy: () => !['FAILED', 'STOPPED'].includes(worker.getState()),
           ready: () => worker.getState() === 'RUNNING',
+          // The Web UI's codec server (/encode, /decode), with the worker's own key.
+          ...(codec instanceof AesGcmCodec
+            ? { codec: codecEndpoint({ codec, corsOrigins: parseCorsOrigins(config.JOBSET_CODEC_CORS_ORIGIN) }) }
+            : {}),
         })
       : undefined;
   console.error(
     `jobset worker: task queue ${config.JOBSET_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE})` +
-      (http ? `; metrics and health on http://${config.JOBSET_HTTP_HOST}:${http.port}` : ''),
+      (http ? `; metrics and health on http://${config.JOBSET_HTTP_HOST}:${http.port}` : '') +
+      (codec instanceof AesGcmCodec
+        ? `; payloads encrypted with key ${codec.keyId}` + (http ? `, codec server on http://${config.JOBSET_HTTP_HOST}:${http.port}` : '')
+        : ''),
   );
   try {
     await worker.run();

@@ -1,6 +1,10 @@
 // How the client verbs reach Temporal: flags first, then the environment the worker also reads
-// (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, JOBSET_TASK_QUEUE, TEMPORAL_TLS_*), then defaults.
+// (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, JOBSET_TASK_QUEUE, TEMPORAL_TLS_*, JOBSET_CODEC_KEY_FILE),
+// then defaults.
+import type { DataConverter } from '@temporalio/common';
+
 import { JobSetClient } from '../client/client.js';
+import { codecDataConverter } from '../codec/data-converter.js';
 import { tlsOptions } from '../../worker/connection.js';
 import { UsageError, type FlagSpec, type ParsedArgs } from './args.js';
 
@@ -12,6 +16,7 @@ export const connectionFlags: readonly FlagSpec[] = [
   { name: 'tls-key', value: 'FILE', description: 'client key for mTLS (env TEMPORAL_TLS_KEY)' },
   { name: 'tls-ca', value: 'FILE', description: 'CA of the server certificate (env TEMPORAL_TLS_CA)' },
   { name: 'tls-server-name', value: 'NAME', description: 'server name to verify (env TEMPORAL_TLS_SERVER_NAME)' },
+  { name: 'codec-key-file', value: 'FILE', description: 'key of the payload codec: payloads in Temporal history are AES-256-GCM encrypted (env JOBSET_CODEC_KEY_FILE)' },
 ];
 
 /** `-n NS` of the verbs that address JobSets by name. */
@@ -27,6 +32,8 @@ export interface ConnectionSettings {
   namespace: string;
   taskQueue: string;
   tls: { cert?: string; key?: string; ca?: string; serverName?: string };
+  /** Key file of the payload codec; unset = payloads in the clear. */
+  codecKeyFile?: string;
 }
 
 export function connectionSettings(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): ConnectionSettings {
@@ -43,12 +50,23 @@ export function connectionSettings(args: ParsedArgs, env: NodeJS.ProcessEnv = pr
   if (key) tls.key = key;
   if (ca) tls.ca = ca;
   if (serverName) tls.serverName = serverName;
+  const codecKeyFile = pick('codec-key-file', 'JOBSET_CODEC_KEY_FILE');
   return {
     address,
     namespace: pick('temporal-namespace', 'TEMPORAL_NAMESPACE') ?? 'default',
     taskQueue: pick('task-queue', 'JOBSET_TASK_QUEUE') ?? 'jobset',
     tls,
+    ...(codecKeyFile ? { codecKeyFile } : {}),
   };
+}
+
+/** The data converter of the settings' codec key (see src/codec); a bad key file is a usage error. */
+export function connectionDataConverter(s: ConnectionSettings): DataConverter {
+  try {
+    return codecDataConverter(s.codecKeyFile);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }
 
 /** Connects; the caller closes the client. */
@@ -60,12 +78,14 @@ export async function connect(args: ParsedArgs): Promise<JobSetClient> {
   } catch (err) {
     throw new UsageError(`cannot read the TLS files: ${(err as Error).message}`);
   }
+  const dataConverter = connectionDataConverter(s);
   try {
     return await JobSetClient.connect({
       address: s.address,
       namespace: s.namespace,
       taskQueue: s.taskQueue,
       ...(tls ? { tls } : {}),
+      dataConverter,
     });
   } catch (err) {
     throw new Error(`cannot reach Temporal at ${s.address}: ${(err as Error).message}`, { cause: err });

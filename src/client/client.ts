@@ -24,9 +24,10 @@ import {
   type WorkflowExecutionInfo,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type DataConverter } from '@temporalio/common';
 
 import { ConditionType } from '../api/constants.js';
+import { codecDataConverter } from '../codec/data-converter.js';
 import { JobSetValidationError, ROOT_PATH, type FieldIssue } from '../api/errors.js';
 import { loadJobSets, parseJobSet } from '../api/load.js';
 import type { JobSet, JobSetInput, JobSetStatus } from '../api/schema.js';
@@ -85,6 +86,14 @@ export interface JobSetConnectOptions {
   /** TLS for a secured Temporal (see worker/connection.ts `tlsOptions` to build it from files). */
   tls?: TLSConfig | boolean;
   defaultNamespace?: string;
+  /**
+   * Key file of the payload codec (the worker's JOBSET_CODEC_KEY_FILE): specs and statuses are
+   * encrypted in Temporal history. Without it, an encrypted payload is refused with
+   * PayloadEncryptedError naming the key it needs.
+   */
+  codecKeyFile?: string;
+  /** A data converter of your own, instead of the one `codecKeyFile` makes. */
+  dataConverter?: DataConverter;
 }
 
 /** What `get` and `list` return: the JobSet as its workflow runs it, and where it runs. */
@@ -238,13 +247,20 @@ export class JobSetClient {
     this.ownedConnection = ownedConnection;
   }
 
-  /** Connects to Temporal; `close()` closes the connection again. */
+  /**
+   * Connects to Temporal; `close()` closes the connection again.
+   * @throws CodecKeyFileError when `codecKeyFile` cannot be read or holds no key (before connecting).
+   */
   static async connect(options: JobSetConnectOptions = {}): Promise<JobSetClient> {
+    if (options.codecKeyFile !== undefined && options.dataConverter !== undefined) {
+      throw new TypeError('JobSetClient.connect: give codecKeyFile or dataConverter, not both');
+    }
+    const dataConverter = options.dataConverter ?? codecDataConverter(options.codecKeyFile);
     const connection = await Connection.connect({
       address: options.address ?? '127.0.0.1:7233',
       ...(options.tls !== undefined ? { tls: options.tls } : {}),
     });
-    const client = new Client({ connection, namespace: options.namespace ?? 'default' });
+    const client = new Client({ connection, namespace: options.namespace ?? 'default', dataConverter });
     return new JobSetClient(
       {
         client,

@@ -32,6 +32,18 @@ export {
 } from './errors.js';
 export { matchesLabels, parseLabelSelector, type Requirement } from './selector.js';
 export { tlsOptions, type TlsFiles } from '../../worker/connection.js';
+export { AesGcmCodec } from '../codec/aes-gcm.js';
+export { codecDataConverter, payloadCodec } from '../codec/data-converter.js';
+export {
+  CodecKeyFileError,
+  PayloadCodecError,
+  PayloadDecryptionError,
+  PayloadEncryptedError,
+  PayloadKeyMismatchError,
+} from '../codec/errors.js';
+export { EncryptedPayloadGuard } from '../codec/guard.js';
+export { codecKeyId, loadCodecKey } from '../codec/key.js';
+export { startCodecServer } from '../codec/server.js';
 export { JobSetState } from '../core/state.js';
 export type { FieldIssue } from '../api/errors.js';
 export type { JobSet, JobSetInput, JobSetStatus } from '../api/schema.js';

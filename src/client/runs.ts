@@ -2,9 +2,10 @@
 // JobSet, or was terminated, timed out or failed by an error of its own): the SDK shows it and the
 // bridge writes it to the resource as Failed, from the run's start event, so no worker is needed.
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import { defaultPayloadConverter, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
+import { TerminatedFailure, TimeoutFailure } from '@temporalio/common';
 
 import { ConditionType, RunEndedReason } from '../api/constants.js';
+import { fromRawPayload } from '../codec/data-converter.js';
 import type { JobSet, JobSetStatus } from '../api/schema.js';
 import { initialStatus } from '../core/decide.js';
 
@@ -26,7 +27,8 @@ export async function runInput(
     maximumPageSize: 1,
   });
   const payload = first.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-  return payload ? defaultPayloadConverter.fromPayload<{ jobSet: JobSet; status?: JobSetStatus }>(payload) : undefined;
+  // Raw history is not decoded by the SDK: decode it with the client's codec (an encrypted spec).
+  return payload ? fromRawPayload<{ jobSet: JobSet; status?: JobSetStatus }>(client.options.loadedDataConverter, payload) : undefined;
 }
 
 /** `status` with a Failed condition (reason, message, at `when`) and terminalState Failed. */

@@ -4,13 +4,15 @@
 import { Client, Connection } from '@temporalio/client';
 
 import { BridgeControllerName } from '../../api/constants.js';
+import { AesGcmCodec } from '../../codec/aes-gcm.js';
 import { JobSetBridge } from '../../bridge/bridge.js';
 import { loadKubeConfig, makeKubeClients } from '../../k8s/client.js';
 import { startHttpServer } from '../../../worker/http.js';
 import { tlsOptions } from '../../../worker/connection.js';
 import { UsageError, type ParsedArgs } from '../args.js';
 import { type CliIO, type Command, ExitCode } from '../command.js';
-import { connectionFlags, connectionSettings } from '../connection.js';
+import { connectionDataConverter, connectionFlags, connectionSettings } from '../connection.js';
+import { untilTerminated } from '../signals.js';
 
 const truthy = (v: string | undefined) => v !== undefined && /^(1|true|yes)$/i.test(v);
 
@@ -46,18 +48,6 @@ export function bridgeSettings(args: ParsedArgs, env: NodeJS.ProcessEnv = proces
   };
 }
 
-/** Resolves on the first SIGINT or SIGTERM. */
-const terminated = () =>
-  new Promise<NodeJS.Signals>((resolve) => {
-    const on = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-      resolve(signal);
-    };
-    process.on('SIGINT', on);
-    process.on('SIGTERM', on);
-  });
-
 export const bridgeCommand: Command = {
   name: 'bridge',
   summary: 'run the CRD bridge: JobSet custom resources (kubectl) become JobSet workflows',
@@ -87,11 +77,14 @@ export const bridgeCommand: Command = {
     } catch (err) {
       throw new UsageError(`cannot read the TLS files: ${(err as Error).message}`);
     }
+    // The bridge reads specs and statuses from Temporal and starts workflows: same codec key.
+    const dataConverter = connectionDataConverter(conn);
+    const codec = dataConverter.payloadCodecs?.[0];
     const log = (m: string) => io.stderr.write(`jobset bridge: ${m}\n`);
     const connection = await Connection.connect({ address: conn.address, ...(tls ? { tls } : {}) });
     const bridge = new JobSetBridge({
       kube: makeKubeClients(loadKubeConfig(settings.kubeconfig)),
-      temporal: new Client({ connection, namespace: conn.namespace }),
+      temporal: new Client({ connection, namespace: conn.namespace, dataConverter }),
       taskQueue: conn.taskQueue,
       adoptUnmanaged: settings.adoptUnmanaged,
       ...(settings.namespace ? { namespace: settings.namespace } : {}),
@@ -108,11 +101,12 @@ export const bridgeCommand: Command = {
             ready: () => bridge.ready(),
           })
         : undefined;
-    const stop = terminated();
+    const stop = untilTerminated();
     log(
       `task queue ${conn.taskQueue} on ${conn.address} (Temporal namespace ${conn.namespace}); ` +
         `takes spec.managedBy=${BridgeControllerName}${settings.adoptUnmanaged ? ' and unset' : ''}` +
-        (http ? `; metrics and health on http://${settings.httpHost}:${http.port}` : ''),
+        (http ? `; metrics and health on http://${settings.httpHost}:${http.port}` : '') +
+        (codec instanceof AesGcmCodec ? `; payloads encrypted with key ${codec.keyId}` : ''),
     );
     try {
       await bridge.start();

@@ -12,6 +12,7 @@ import { waitCommand } from './wait.js';
 import { watchCommand } from './watch.js';
 import { workerCommand } from './worker.js';
 import { bridgeCommand } from './bridge.js';
+import { codecServerCommand } from './codec-server.js';
 
 export const commands: readonly Command[] = [
   validateCommand,
@@ -26,5 +27,6 @@ export const commands: readonly Command[] = [
   deleteCommand,
   workerCommand,
   bridgeCommand,
+  codecServerCommand,
   devCommand,
 ];

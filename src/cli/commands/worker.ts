@@ -14,6 +14,7 @@ const overrides: Record<string, string> = {
   'tls-key': 'TEMPORAL_TLS_KEY',
   'tls-ca': 'TEMPORAL_TLS_CA',
   'tls-server-name': 'TEMPORAL_TLS_SERVER_NAME',
+  'codec-key-file': 'JOBSET_CODEC_KEY_FILE',
   kubeconfig: 'KUBECONFIG',
 };
 

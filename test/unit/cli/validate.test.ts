@@ -128,6 +128,6 @@ describe('spawned through bin/jobset.js', () => {
   it('prints help and exits 0', () => {
     const r = jobset(['--help']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/validate {2}check JobSet YAML/);
+    expect(r.stdout).toMatch(/validate {2,}check JobSet YAML/);
   });
 });
