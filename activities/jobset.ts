@@ -12,8 +12,9 @@ import type { FieldIssue } from '../src/api/errors.js';
 import type { JobSet, JobSetStatus, ReplicatedJob } from '../src/api/schema.js';
 import { initialStatus, observationDigest } from '../src/core/decide.js';
 import { buildJob, buildPVCs, buildService, mergeForResume } from '../src/core/manifests.js';
+import { compactObservation, namesOf, refsOf, resumesOf, type CompactObservation, type JobNamesInput, type JobRefsInput, type ResumeJobsInput } from '../src/core/wire.js';
 import { jobSetName, jobSetNamespace, subdomain } from '../src/core/naming.js';
-import type { JobRef, JobSetEvent, Observation, ObservedJob } from '../src/core/types.js';
+import type { JobSetEvent, Observation, ObservedJob } from '../src/core/types.js';
 import type { KubeClients } from '../src/k8s/client.js';
 import { dryRunIssues } from '../src/k8s/dry-run.js';
 import { OwnerDeletedFailure } from '../workflows/messages.js';
@@ -35,7 +36,9 @@ export interface ObserveInput extends JobSetTarget {
 }
 
 export interface ObserveResult {
-  observation: Observation;
+  /** The observation in its compact form (src/core/wire.ts); `observation` in runs recorded before it. */
+  compact?: CompactObservation;
+  observation?: Observation;
   digest: string;
 }
 
@@ -69,6 +72,10 @@ export const WorkerFieldManager = 'jobset-temporal-worker';
 const PARALLELISM = 50;
 // Well inside the workflow's 10 s heartbeat timeout: a dead worker's watch is retried within ~10 s.
 const HEARTBEAT_MS = 2_000;
+/** An observation returns once its watch has been quiet this long after a change... */
+const BATCH_QUIET_MS = 100;
+/** ...and at the latest this long after the first change. */
+const BATCH_MAX_MS = 500;
 
 /**
  * Runs `fn` over `items`, PARALLELISM at a time. Between batches it heartbeats, which is how a
@@ -211,7 +218,7 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
       let hasService = await serviceExists(js);
       const snapshot = (): ObserveResult => {
         const observation: Observation = { jobs: [...jobs.values()], serviceExists: hasService };
-        return { observation, digest: observationDigest(observation) };
+        return { compact: compactObservation(js, observation), digest: observationDigest(observation) };
       };
       const first = snapshot();
       if (first.digest !== input.lastDigest) return first;
@@ -219,11 +226,14 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
       return await new Promise<ObserveResult>((resolve, reject) => {
         let settled = false;
         let abort: AbortController | undefined;
+        let firstChange: number | undefined;
+        let quiet: NodeJS.Timeout | undefined;
         const finish = (fn: () => void) => {
           if (settled) return;
           settled = true;
           clearInterval(beat);
           clearTimeout(deadline);
+          clearTimeout(quiet);
           abort?.abort();
           fn();
         };
@@ -247,8 +257,14 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
               if (!name || phase === 'BOOKMARK') return;
               if (phase === 'DELETED') jobs.delete(name);
               else jobs.set(name, toObservedJob(obj));
-              const next = snapshot();
-              if (next.digest !== input.lastDigest) finish(() => resolve(next));
+              if (settled || snapshot().digest === input.lastDigest) return;
+              // A change: hand it over once the burst it belongs to is over (thousands of Jobs
+              // becoming ready one event at a time make one pass, not thousands), but no later
+              // than BATCH_MAX_MS after the first change.
+              firstChange ??= Date.now();
+              clearTimeout(quiet);
+              const wait = Math.max(0, Math.min(BATCH_QUIET_MS, firstChange + BATCH_MAX_MS - Date.now()));
+              quiet = setTimeout(() => finish(() => resolve(snapshot())), wait);
             },
             (err: unknown) => {
               // The server closed the watch (timeout, expired resourceVersion) or the connection
@@ -303,14 +319,14 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
      * was created by an earlier try of this activity (or is an old attempt the next pass deletes):
      * both are fine. A Job of the same name that belongs to something else is an error.
      */
-    async createJobs(input: JobSetTarget & { status: JobSetStatus; jobs: JobRef[] }): Promise<void> {
+    async createJobs(input: JobSetTarget & JobRefsInput & { status: JobSetStatus }): Promise<void> {
       const js = input.jobSet;
       const namespace = jobSetNamespace(js);
       assertServed(namespace);
       await assertOwnerExists(js, input.owner);
       const errors: string[] = [];
       let permanent = false;
-      await inBatches(input.jobs, async (ref) => {
+      await inBatches(refsOf(input), async (ref) => {
         const body = buildJob(js, ref.replicatedJob, ref.jobIndex, input.status, input.owner ? { ownerReference: input.owner } : {});
         try {
           await kube.batch.createNamespacedJob({ namespace, body });
@@ -336,9 +352,9 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
     },
 
     /** Deletes Jobs with foreground propagation: the Job object stays until its pods are gone. */
-    async deleteJobs(input: { namespace: string; names: string[] }): Promise<void> {
+    async deleteJobs(input: JobNamesInput): Promise<void> {
       assertServed(input.namespace);
-      await inBatches(input.names, async (name) => {
+      await inBatches(namesOf(input), async (name) => {
         try {
           await kube.batch.deleteNamespacedJob({ name, namespace: input.namespace, propagationPolicy: 'Foreground' });
         } catch (err) {
@@ -348,9 +364,9 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
     },
 
     /** Sets spec.suspend=true; the Job controller then deletes the pods. */
-    async suspendJobs(input: { namespace: string; names: string[] }): Promise<void> {
+    async suspendJobs(input: JobNamesInput): Promise<void> {
       assertServed(input.namespace);
-      await inBatches(input.names, async (name) => {
+      await inBatches(namesOf(input), async (name) => {
         try {
           await kube.batch.patchNamespacedJob(
             { name, namespace: input.namespace, body: { spec: { suspend: true } } },
@@ -372,14 +388,14 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
      * suspend=false is written. A Conflict (the Job changed between read and write) is retried
      * with a fresh read, so a retried activity is harmless.
      */
-    async resumeJobs(input: JobSetTarget & { jobs: Array<{ name: string; replicatedJob: string }> }): Promise<void> {
+    async resumeJobs(input: JobSetTarget & ResumeJobsInput): Promise<void> {
       const js = input.jobSet;
       const namespace = jobSetNamespace(js);
       assertServed(namespace);
       const rjobs = new Map<string, ReplicatedJob>(js.spec.replicatedJobs.map((r) => [r.name, r]));
       const failures: string[] = [];
       let permanent = false;
-      await inBatches(input.jobs, async ({ name, replicatedJob }) => {
+      await inBatches(resumesOf(jobSetName(js), input), async ({ name, replicatedJob }) => {
         try {
           let job = await kube.batch.readNamespacedJob({ name, namespace });
           const finished = (job.status?.conditions ?? []).some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
@@ -388,7 +404,7 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
             job.status.startTime = undefined;
             job = await kube.batch.replaceNamespacedJobStatus({ name, namespace, body: job });
           }
-          const rjob = rjobs.get(replicatedJob);
+          const rjob = replicatedJob !== undefined ? rjobs.get(replicatedJob) : rjobs.get(job.metadata?.labels?.[Label.ReplicatedJobName] ?? '');
           if (rjob && job.spec) {
             job.spec.template = mergeForResume(job.spec.template, rjob.template.spec.template as V1PodTemplateSpec);
           }

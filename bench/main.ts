@@ -5,7 +5,10 @@
 // `regex` (message-pattern matching, bench/regex.ts) is opt-in and needs neither.
 //
 //   npm run bench -- [--runs 3] [--replicas 10,50,200] [--restart-replicas 50] [--throughput 10]
-//                    [--fail-after 20s] [--only creation,restart,throughput,regex] [--scale 1000]
+//                    [--fail-after 20s] [--only creation,restart,throughput,regex,large]
+//                    [--scale 1000] [--large-replicas 5000]
+// `large` (opt-in) runs one JobSet of --large-replicas single-pod Jobs through a restart to
+// Completed and prints what its history holds: the largest payload and the events per run.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
@@ -32,6 +35,7 @@ import {
   WorkerProcess,
   type Stat,
 } from './lib.js';
+import { historyFigures } from './history.js';
 import { measureRegex, quantile, REGEX_TARGET_MS } from './regex.js';
 import { warmUp } from './warmup.js';
 
@@ -44,6 +48,7 @@ const { values: args } = parseArgs({
     'fail-after': { type: 'string', default: '20s' },
     only: { type: 'string', default: 'creation,restart,throughput' },
     scale: { type: 'string' },
+    'large-replicas': { type: 'string', default: '5000' },
     address: { type: 'string', default: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' },
   },
 });
@@ -54,7 +59,8 @@ const throughputN = Number(args.throughput);
 const failAfter = args['fail-after'];
 const only = new Set(args.only.split(','));
 const scaleN = args.scale ? Number(args.scale) : 0;
-const needsEnvironment = ['creation', 'restart', 'throughput'].some((s) => only.has(s)) || scaleN > 0;
+const largeReplicas = Number(args['large-replicas']);
+const needsEnvironment = ['creation', 'restart', 'throughput', 'large'].some((s) => only.has(s)) || scaleN > 0;
 
 type Handle = WorkflowHandle<typeof jobSetWorkflow>;
 
@@ -382,6 +388,59 @@ function range(s: Stat | undefined, unit: string): string {
   return s.n > 1 ? `${fmt(s.median, unit)} (${fmt(s.min)}-${fmt(s.max)})` : fmt(s.median, unit);
 }
 
+// ------------------------------------------------------------------------------------------------
+// the largest JobSet: R single-pod Jobs, Job 0 fails once (one global restart), then Completed;
+// what crosses the workflow boundary must stay small (issue 12 item 4)
+
+async function large(replicas: number): Promise<void> {
+  const ns = await createNamespace('bench-large');
+  try {
+    const js = jobSet(ns, {
+      metadata: { name: 'large' },
+      spec: {
+        failurePolicy: { maxRestarts: 1 },
+        replicatedJobs: [
+          {
+            name: 'w',
+            replicas,
+            template: { spec: { backoffLimit: 0, template: podTemplate({ 'kwok-sim/run-duration': '5s', 'kwok-sim/fail-job-indexes': '0', 'kwok-sim/fail-restart-attempts': '0' }) } },
+          },
+        ],
+      },
+    });
+    const t0 = Date.now();
+    const handle = await start(js);
+    const firstRunId = (await handle.describe()).runId;
+    const progress = setInterval(() => {
+      void handle
+        .query(statusQuery)
+        .then((s) => log(`large: ${Math.round((Date.now() - t0) / 1000)} s, restarts ${s.restarts}, ${JSON.stringify(s.replicatedJobsStatus.map(({ name, active, ready, succeeded, failed }) => ({ name, active, ready, succeeded, failed })))}`))
+        .catch(() => undefined);
+    }, 30_000);
+    let result;
+    try {
+      result = await handle.result();
+    } finally {
+      clearInterval(progress);
+    }
+    const seconds = (Date.now() - t0) / 1000;
+    const figures = await historyFigures(client, handle.workflowId, firstRunId);
+    log(`large: ${result.status.terminalState} after ${seconds} s, ${result.status.restarts} restart(s); largest payload ${figures.maxPayloadBytes} B at ${figures.maxPayloadWhere}`);
+    const payloadLimit = 256 * 1024;
+    rows.push(
+      { figure: `large: ${replicas} Jobs created, restarted once, Completed`, unit: 's', value: stat([seconds]), target: 'Completed, 1 restart', met: result.status.terminalState === 'Completed' && result.status.restarts === 1 },
+      { figure: `large: largest payload in history (${figures.maxPayloadWhere})`, unit: 'B', value: stat([figures.maxPayloadBytes]), target: `< ${payloadLimit} B (256 KiB)`, met: figures.maxPayloadBytes < payloadLimit },
+      { figure: `large: events in the longest of ${figures.runs} runs`, unit: '', value: stat([figures.maxEventsPerRun]), target: '< 10000', met: figures.maxEventsPerRun < 10_000 },
+      { figure: 'large: payload bytes in history, all runs', unit: 'B', value: stat([figures.totalPayloadBytes]) },
+      { figure: 'large: worker peak RSS', unit: 'MiB', value: stat([worker.memory().peakRss / 2 ** 20]) },
+    );
+    extra.large = { replicas, seconds, figures };
+    await remove(handle);
+  } finally {
+    await deleteNamespace(ns);
+  }
+}
+
 function table(): string {
   const header = ['figure', 'median (min-max)', 'floor', 'ratio', 'target', 'met'];
   const body = rows.map((r) => [
@@ -409,6 +468,7 @@ async function onEnvironment(): Promise<void> {
     if (only.has('restart')) await restart();
     if (only.has('throughput')) await throughput();
     if (scaleN > 0) await scale(scaleN);
+    if (only.has('large')) await large(largeReplicas);
   } finally {
     await worker.stop();
     await connection.close();

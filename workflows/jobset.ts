@@ -34,6 +34,7 @@ import { markFailed, StatusDraft } from '../src/core/conditions.js';
 import { decide, initialStatus, isTerminal } from '../src/core/decide.js';
 import { jobSetName, jobSetNamespace } from '../src/core/naming.js';
 import { describeStatus, jobSetState } from '../src/core/state.js';
+import { encodeJobNames, encodeJobRefs, expandObservation } from '../src/core/wire.js';
 import { ttlExpiry } from '../src/core/ttl.js';
 import type { Action, Observation } from '../src/core/types.js';
 import {
@@ -73,14 +74,17 @@ export interface JobSetWorkflowInput {
 // shows it in the status (ReconcileFailing), observes again and retries with backoff: a pass
 // decides on the cluster as it is now, not as it was when the failing request was made.
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '60s' } as const;
-// Act activities take seconds and are idempotent: a short start-to-close timeout means a worker
-// that dies in the middle of one delays the JobSet by at most ~30 s before another worker retries.
-const ACT_TIMEOUT = '30 seconds';
+// Act activities are idempotent and heartbeat between batches of requests: a worker that dies in
+// the middle of one delays the JobSet by at most ~15 s (the heartbeat timeout) before another
+// worker retries, while creating 5,000 Jobs may take minutes (start-to-close).
+const ACT_TIMEOUT = '5 minutes';
+const ACT_HEARTBEAT = '15 seconds';
 const ACT_ATTEMPTS = 3;
 // A cancelled workflow waits for its act activities to stop (they heartbeat between batches)
 // before its cleanup lists the children: a Job created after that list would be left behind.
 const act = proxyActivities<JobSetActivities>({
   startToCloseTimeout: ACT_TIMEOUT,
+  heartbeatTimeout: ACT_HEARTBEAT,
   retry: { ...retry, maximumAttempts: ACT_ATTEMPTS },
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
@@ -236,20 +240,23 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
         return act.ensureService.executeWithOptions({ summary: 'ensure the headless Service' }, [target()]);
       case 'EnsurePVCs':
         return act.ensurePVCs.executeWithOptions({ summary: 'ensure the PVCs' }, [target()]);
+      // Lists of Jobs travel as index ranges (src/core/wire.ts): 5,000 names would not fit a payload.
       case 'CreateJobs':
         return act.createJobs.executeWithOptions(
           { summary: `create ${action.jobs.length} Job(s), restart attempt ${status.restarts}` },
-          [{ ...target(), status, jobs: action.jobs }],
+          [{ ...target(), status, refs: encodeJobRefs(action.jobs) }],
         );
       case 'DeleteJobs':
         return act.deleteJobs.executeWithOptions(
           { summary: `delete ${action.names.length} Job(s): ${action.names.slice(0, 3).join(', ')}${action.names.length > 3 ? ', ...' : ''}` },
-          [{ namespace, names: action.names }],
+          [{ namespace, jobSetName: name, encoded: encodeJobNames(js, action.names.map((n) => ({ name: n }))) }],
         );
       case 'SuspendJobs':
-        return act.suspendJobs.executeWithOptions({ summary: `suspend ${action.names.length} Job(s)` }, [{ namespace, names: action.names }]);
+        return act.suspendJobs.executeWithOptions({ summary: `suspend ${action.names.length} Job(s)` }, [
+          { namespace, jobSetName: name, encoded: encodeJobNames(js, action.names.map((n) => ({ name: n }))) },
+        ]);
       case 'ResumeJobs':
-        return act.resumeJobs.executeWithOptions({ summary: `resume ${action.jobs.length} Job(s)` }, [{ ...target(), jobs: action.jobs }]);
+        return act.resumeJobs.executeWithOptions({ summary: `resume ${action.jobs.length} Job(s)` }, [{ ...target(), encoded: encodeJobNames(js, action.jobs) }]);
       default:
         return assertNever(action);
     }
@@ -362,7 +369,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     for (let passes = 0; !terminal; passes++) {
       const observed = await observe(immediate);
       if (observed) {
-        lastObservation = observed.observation;
+        lastObservation = observed.compact ? expandObservation(js, observed.compact) : observed.observation;
         lastDigest = observed.digest;
       }
       if (!lastObservation) continue;
@@ -392,7 +399,10 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     // Terminal: one more pass deletes the Jobs still active (finished Jobs are kept, as upstream).
     // A run that starts terminal (the bridge finishing a JobSet whose workflow was ended from
     // outside) observes first.
-    lastObservation ??= (await observe(true))?.observation;
+    if (!lastObservation) {
+      const observed = await observe(true);
+      if (observed) lastObservation = observed.compact ? expandObservation(js, observed.compact) : observed.observation;
+    }
     if (lastObservation) await pass(lastObservation);
     const expiry = ttlExpiry(js, status);
     if (expiry !== undefined) {

@@ -24,12 +24,13 @@ export const MaxJobsPerJobSet = 5_000;
 export const MaxPodsPerJobSet = 100_000;
 
 /**
- * Bytes of the spec serialized as JSON (after defaulting), in UTF-8. The spec is part of the
- * workflow input and of every continue-as-new, next to the status: Temporal refuses payloads
- * over 2 MB and warns above 256 KiB, and etcd refuses objects over 1.5 MiB (the CRD path).
- * 512 KiB leaves room for the status and the rest of the input under both.
+ * The spec (as JSON, after defaulting) is part of the workflow input, of every continue-as-new
+ * and of every act activity's input (the activity builds the Jobs from it). Temporal refuses
+ * payloads over 2 MB and warns above 256 KiB; 128 KiB keeps each of those inputs, with the
+ * status and the compact Job lists next to it (src/core/wire.ts), under the warning threshold.
+ * Real pod templates are a few KiB each.
  */
-export const MaxSpecBytes = 512 * 1024;
+export const MaxSpecBytes = 128 * 1024;
 
 /** UTF-8 length of `s` (no TextEncoder or Buffer: this also runs in the workflow sandbox). */
 function utf8Length(s: string): number {

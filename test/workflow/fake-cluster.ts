@@ -14,6 +14,7 @@ import { buildJob, buildPVCs, buildService, mergeForResume } from '../../src/cor
 import { jobSetName, jobSetNamespace, subdomain } from '../../src/core/naming.js';
 import type { JobSetEvent, Observation } from '../../src/core/types.js';
 import { toObservedJob } from '../../src/k8s/observed.js';
+import { compactObservation, namesOf, refsOf, resumesOf } from '../../src/core/wire.js';
 
 export type ActivityName = keyof JobSetActivities;
 
@@ -170,7 +171,7 @@ export class FakeCluster {
       jobs: this.childJobs(js).map(toObservedJob),
       serviceExists: this.services.has(key(jobSetNamespace(js), subdomain(js))),
     };
-    return { observation, digest: observationDigest(observation) };
+    return { compact: compactObservation(js, observation), digest: observationDigest(observation) };
   }
 
   /** The scripted part of the Job controller: Jobs that have run long enough complete. */
@@ -211,7 +212,7 @@ export class FakeCluster {
       // A Job that already exists was created by an earlier try (the fake holds no foreign Jobs).
       createJobs: async (input) => {
         const js = input.jobSet;
-        for (const ref of input.jobs) {
+        for (const ref of refsOf(input)) {
           const job: V1Job = buildJob(js, ref.replicatedJob, ref.jobIndex, input.status, input.owner ? { ownerReference: input.owner } : {});
           const k = key(jobSetNamespace(js), job.metadata?.name ?? '');
           if (this.jobs.has(k)) continue;
@@ -223,11 +224,11 @@ export class FakeCluster {
 
       // Foreground deletion ends at once: the toy controller has no pods to wait for.
       deleteJobs: async (input) => {
-        for (const name of input.names) this.jobs.delete(key(input.namespace, name));
+        for (const name of namesOf(input)) this.jobs.delete(key(input.namespace, name));
       },
 
       suspendJobs: async (input) => {
-        for (const name of input.names) {
+        for (const name of namesOf(input)) {
           const job = this.jobs.get(key(input.namespace, name));
           if (!job?.spec) continue;
           job.spec.suspend = true;
@@ -239,7 +240,7 @@ export class FakeCluster {
       // scheduling fields merged into the pod template, then suspend=false.
       resumeJobs: async (input) => {
         const js = input.jobSet;
-        for (const { name, replicatedJob } of input.jobs) {
+        for (const { name, replicatedJob } of resumesOf(jobSetName(js), input)) {
           const job = this.jobs.get(key(jobSetNamespace(js), name));
           if (!job?.spec || job.spec.suspend !== true || isFinished(job)) continue;
           if (job.status) job.status.startTime = undefined;

@@ -8,7 +8,7 @@ import { JobSetBuilder, rjob } from './builders.js';
 const issue = (path: string, message: string): FieldIssue => ({ path, message });
 const jobs = (n: number) => issue('spec.replicatedJobs', `Too many: ${n}: must have at most 5000 Jobs in total`);
 const pods = (n: number) => issue('spec.replicatedJobs', `Too many: ${n}: must have at most 100000 pods in total (replicas x parallelism)`);
-const specBytes = (n: number) => issue('spec', `Too long: may not be more than 524288 bytes (the spec is ${n} bytes as JSON)`);
+const specBytes = (n: number) => issue('spec', `Too long: may not be more than 131072 bytes (the spec is ${n} bytes as JSON)`);
 
 /** A JobSet whose one container carries `arg`: a way to grow the spec by a known amount. */
 const withArg = (arg: string) =>
@@ -49,10 +49,10 @@ describe('issue 12 item 3 (size limits): a JobSet larger than the documented lim
       input: new JobSetBuilder('js').replicatedJobs(rjob('w').replicas(5001).pods(20)).obj(),
       want: [jobs(5001), pods(100_020)],
     },
-    { name: 'a spec of exactly 512 KiB', input: withArg('x'.repeat(512 * 1024 - base)), want: [] },
-    { name: 'a spec one byte over 512 KiB', input: withArg('x'.repeat(512 * 1024 - base + 1)), want: [specBytes(512 * 1024 + 1)] },
+    { name: 'a spec of exactly 128 KiB', input: withArg('x'.repeat(128 * 1024 - base)), want: [] },
+    { name: 'a spec one byte over 128 KiB', input: withArg('x'.repeat(128 * 1024 - base + 1)), want: [specBytes(128 * 1024 + 1)] },
     // Bytes, not characters: 300,000 two-byte characters are 600,000 bytes.
-    { name: 'a spec over 512 KiB in UTF-8 but not in characters', input: withArg('é'.repeat(300_000)), want: [specBytes(base + 600_000)] },
+    { name: 'a spec over 128 KiB in UTF-8 but not in characters', input: withArg('é'.repeat(70_000)), want: [specBytes(base + 140_000)] },
   ])('$name', ({ input, want }) => {
     expect(validateCreate(jobSetSchema.parse(input))).toEqual(want);
   });
