@@ -3,9 +3,10 @@
 // /readyz (it is doing its job: connected and running); with a codec key, the worker also serves
 // the Web UI's codec server (POST /encode, /decode; src/codec/server.ts). Nothing else is served.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import type { Registry } from 'prom-client';
+
+import { listen, type RunningHttpServer } from '../src/net/listen.js';
 
 /** Health as the process sees it; a probe that throws counts as false. */
 export type Probe = () => boolean | Promise<boolean>;
@@ -21,10 +22,7 @@ export interface HttpServerOptions {
   codec?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
-export interface RunningHttpServer {
-  port: number;
-  close(): Promise<void>;
-}
+export type { RunningHttpServer } from '../src/net/listen.js';
 
 async function holds(probe: Probe): Promise<boolean> {
   try {
@@ -65,19 +63,5 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         reply(404, 'text/plain; charset=utf-8', 'not found\n');
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listen(server, options.port, options.host);
 }

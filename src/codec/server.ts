@@ -6,10 +6,10 @@
 // its own: whoever can reach it can decrypt what they can read from Temporal, so it listens on
 // loopback unless told otherwise.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import type { Payload, PayloadCodec } from '@temporalio/common';
 
+import { listen } from '../net/listen.js';
 import { PayloadCodecError } from './errors.js';
 
 /** The local dev server's Web UI. */
@@ -172,19 +172,5 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end('ok\n');
     else res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found\n');
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listen(server, options.port, options.host);
 }
