@@ -533,7 +533,9 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
       await inBatches(await ownJobs(), async (job) => {
         try {
           // The precondition deletes exactly the Job that was listed, never a namesake made since.
-          await kube.batch.deleteNamespacedJob({ name: job.metadata?.name ?? '', namespace, propagationPolicy: 'Foreground', body: { preconditions: { uid: job.metadata?.uid } } });
+          // In the body, with the precondition: the API server then reads the options from the
+          // body only, and a Job deleted without a propagation policy orphans its pods.
+          await kube.batch.deleteNamespacedJob({ name: job.metadata?.name ?? '', namespace, body: { propagationPolicy: 'Foreground', preconditions: { uid: job.metadata?.uid } } });
         } catch (err) {
           if (!isNotFound(err) && !isConflict(err)) throw toFailure(`deleting job ${job.metadata?.name}`, err);
         }
