@@ -174,7 +174,9 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
       js = { ...js, spec: { ...js.spec, suspend: true } };
       const mine = ++specVersion;
       wake();
-      await condition(() => appliedVersion >= mine);
+      // A JobSet refused by the admission dry run never runs a pass: the Update fails with it.
+      await condition(() => appliedVersion >= mine || refused !== undefined);
+      if (refused) throw refusal(refused);
       return status;
     },
     {
@@ -190,7 +192,9 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
       js = applyResume(js, parseResumeRequest(js, request));
       const mine = ++specVersion;
       wake();
-      await condition(() => appliedVersion >= mine);
+      // A JobSet refused by the admission dry run never runs a pass: the Update fails with it.
+      await condition(() => appliedVersion >= mine || refused !== undefined);
+      if (refused) throw refusal(refused);
       return status;
     },
     {
