@@ -36,16 +36,33 @@ function* payloadLists(value: unknown, path: string): Generator<{ path: string; 
   }
 }
 
+/**
+ * The events of one run, a few at a time: a page of a large JobSet's history can exceed the
+ * client's 4 MB gRPC message limit, which is exactly what this measures.
+ */
+async function* runEvents(client: Client, workflowId: string, runId: string) {
+  let nextPageToken: Uint8Array | undefined;
+  do {
+    const page = await client.workflowService.getWorkflowExecutionHistory({
+      namespace: client.options.namespace,
+      execution: { workflowId, runId },
+      maximumPageSize: 20,
+      ...(nextPageToken ? { nextPageToken } : {}),
+    });
+    yield* page.history?.events ?? [];
+    nextPageToken = page.nextPageToken && page.nextPageToken.length > 0 ? page.nextPageToken : undefined;
+  } while (nextPageToken);
+}
+
 export async function historyFigures(client: Client, workflowId: string, firstRunId: string): Promise<HistoryFigures> {
   const figures: HistoryFigures = { runs: 0, maxEventsPerRun: 0, maxPayloadBytes: 0, maxPayloadWhere: '', totalPayloadBytes: 0 };
   let runId: string | undefined = firstRunId;
   while (runId) {
-    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-    const events = history.events ?? [];
     figures.runs++;
-    figures.maxEventsPerRun = Math.max(figures.maxEventsPerRun, events.length);
     let next: string | undefined;
-    for (const event of events) {
+    let eventsInRun = 0;
+    for await (const event of runEvents(client, workflowId, runId)) {
+      eventsInRun++;
       for (const { path, payloads } of payloadLists(event, '')) {
         const bytes = payloadsBytes(payloads);
         figures.totalPayloadBytes += bytes;
@@ -57,6 +74,7 @@ export async function historyFigures(client: Client, workflowId: string, firstRu
       }
       next = event.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? next;
     }
+    figures.maxEventsPerRun = Math.max(figures.maxEventsPerRun, eventsInRun);
     runId = next;
   }
   return figures;
