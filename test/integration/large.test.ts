@@ -37,4 +37,4 @@ test('issue 12 item 4: 300 Jobs created, restarted once and completed, every pay
   expect([figures.maxPayloadBytes, figures.maxPayloadWhere]).toEqual([expect.any(Number), expect.any(String)]);
   expect(figures.maxPayloadBytes).toBeLessThan(256 * 1024);
   expect(figures.maxEventsPerRun).toBeLessThan(10_000);
-});
+}, 600_000); // the Job controller creates 600 pods at its default 20 requests/s
