@@ -74,8 +74,12 @@ const PARALLELISM = 50;
 const HEARTBEAT_MS = 2_000;
 /** An observation returns once its watch has been quiet this long after a change... */
 const BATCH_QUIET_MS = 100;
-/** ...and at the latest this long after the first change. */
-const BATCH_MAX_MS = 500;
+/**
+ * ...and at the latest this long after the first change: 500 ms, or 1 ms per child Job up to 5 s.
+ * Every pass carries the whole observation into history, and 5,000 Jobs changing state over
+ * minutes would otherwise make a pass (and ~100 KB of history) every half second.
+ */
+const batchMaxMs = (jobs: number): number => Math.min(5_000, Math.max(500, jobs));
 
 /**
  * Runs `fn` over `items`, PARALLELISM at a time. Between batches it heartbeats, which is how a
@@ -260,10 +264,10 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
               if (settled || snapshot().digest === input.lastDigest) return;
               // A change: hand it over once the burst it belongs to is over (thousands of Jobs
               // becoming ready one event at a time make one pass, not thousands), but no later
-              // than BATCH_MAX_MS after the first change.
+              // than batchMaxMs after the first change.
               firstChange ??= Date.now();
               clearTimeout(quiet);
-              const wait = Math.max(0, Math.min(BATCH_QUIET_MS, firstChange + BATCH_MAX_MS - Date.now()));
+              const wait = Math.max(0, Math.min(BATCH_QUIET_MS, firstChange + batchMaxMs(jobs.size) - Date.now()));
               quiet = setTimeout(() => finish(() => resolve(snapshot())), wait);
             },
             (err: unknown) => {
