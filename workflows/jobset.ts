@@ -290,6 +290,8 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
   const pass = async (observation: Observation): Promise<{ terminal: boolean; changed: boolean; failed: boolean }> => {
     const version = specVersion;
     const now = new Date().toISOString();
+    // Only passes change the status, so the status now is the one last published.
+    const before = JSON.stringify(status);
     const decision = decide(js, status, observation, now, { reportedMalformedJobs });
     status = decision.status;
     let failure: ActionFailure | undefined;
@@ -302,10 +304,8 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
       }
     }
     const after = applyActionFailure(status, failure, now);
-    const before = JSON.stringify(statusBefore);
     status = after.status;
     const changed = JSON.stringify(status) !== before;
-    statusBefore = status;
     if (changed || statusDirty) {
       publish();
       await writeStatus();
@@ -325,8 +325,6 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     appliedVersion = version;
     return { terminal: isTerminal(status), changed, failed: failure !== undefined && !failure.permanent };
   };
-  // The status as last published (a pass compares against it to know whether to publish).
-  let statusBefore = status;
 
   /**
    * Admission's server-side dry run of one Job per replicated job: a spec the API server refuses
