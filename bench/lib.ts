@@ -91,6 +91,15 @@ interface PodState {
   attempt: number;
   live: boolean;
   running: boolean;
+  /** Whether the pod was ever seen Running (a short pod may have ended since). */
+  ran: boolean;
+}
+
+/** A JobSet custom resource as the watch saw it (kubectl-driven runs). */
+interface JobSetState {
+  live: boolean;
+  completed: boolean;
+  failed: boolean;
 }
 
 /**
@@ -101,13 +110,26 @@ interface PodState {
 export class Tracker {
   readonly jobs = new Map<string, JobState>();
   readonly pods = new Map<string, PodState>();
+  readonly jobSets = new Map<string, JobSetState>();
   private waiters: Array<{ pred: () => boolean; resolve: (t: number) => void }> = [];
   private aborts: AbortController[] = [];
 
   private constructor(readonly namespace: string) {}
 
-  static async start(namespace: string): Promise<Tracker> {
+  /** With `jobSets`, also watches the JobSet custom resources (the CRD must be installed). */
+  static async start(namespace: string, options: { jobSets?: boolean } = {}): Promise<Tracker> {
     const t = new Tracker(namespace);
+    if (options.jobSets) {
+      t.aborts.push(
+        await kube().watch.watch(`/apis/jobset.x-k8s.io/v1alpha2/namespaces/${namespace}/jobsets`, {}, (phase: string, js: { metadata?: { name?: string }; status?: { conditions?: Array<{ type: string; status: string }> } }) => {
+          const name = js?.metadata?.name;
+          if (!name || phase === 'BOOKMARK') return;
+          const has = (type: string) => js.status?.conditions?.some((c) => c.type === type && c.status === 'True') ?? false;
+          t.jobSets.set(name, { live: phase !== 'DELETED', completed: has('Completed'), failed: has('Failed') });
+          t.check();
+        }, () => undefined),
+      );
+    }
     t.aborts.push(
       await kube().watch.watch(`/apis/batch/v1/namespaces/${namespace}/jobs`, { labelSelector: Label.JobSetName }, (phase: string, job: V1Job) => {
         const uid = job?.metadata?.uid;
@@ -128,11 +150,13 @@ export class Tracker {
       await kube().watch.watch(`/api/v1/namespaces/${namespace}/pods`, { labelSelector: Label.JobSetName }, (phase: string, pod: V1Pod) => {
         const uid = pod?.metadata?.uid;
         if (!uid || phase === 'BOOKMARK') return;
+        const running = phase !== 'DELETED' && pod.status?.phase === 'Running' && !pod.metadata?.deletionTimestamp;
         t.pods.set(uid, {
           jobSet: pod.metadata?.labels?.[Label.JobSetName] ?? '',
           attempt: Number(pod.metadata?.labels?.[Label.RestartAttempt]),
           live: phase !== 'DELETED',
-          running: phase !== 'DELETED' && pod.status?.phase === 'Running' && !pod.metadata?.deletionTimestamp,
+          running,
+          ran: running || (t.pods.get(uid)?.ran ?? false),
         });
         t.check();
       }, () => undefined),
@@ -156,6 +180,20 @@ export class Tracker {
     let n = 0;
     for (const p of this.pods.values()) if (p.running && p.jobSet === jobSet && p.attempt === attempt) n++;
     return n;
+  }
+
+  /** Jobs and pods of the JobSets whose names pass `match`: live Jobs, live pods, pods that ran. */
+  counts(match: (jobSet: string) => boolean): { jobs: number; pods: number; ran: number } {
+    let jobs = 0;
+    let pods = 0;
+    let ran = 0;
+    for (const j of this.jobs.values()) if (j.live && match(j.jobSet)) jobs++;
+    for (const p of this.pods.values()) {
+      if (!match(p.jobSet)) continue;
+      if (p.live) pods++;
+      if (p.ran) ran++;
+    }
+    return { jobs, pods, ran };
   }
 
   /** When the first Job of `jobSet` got a Failed condition (local clock), if one did. */
@@ -201,30 +239,23 @@ export class WorkerProcess {
     child.stderr?.on('data', (d) => (this.out += String(d)));
   }
 
-  static start(address: string, taskQueue: string): WorkerProcess {
+  static start(address: string, taskQueue: string, env: Record<string, string> = {}): WorkerProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
       cwd: root,
-      env: { ...process.env, TEMPORAL_ADDRESS: address, JOBSET_TASK_QUEUE: taskQueue },
+      env: { ...process.env, ...env, TEMPORAL_ADDRESS: address, JOBSET_TASK_QUEUE: taskQueue },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new WorkerProcess(child);
   }
 
-  private static ticks: number | undefined;
-
-  /** User + system CPU seconds so far, from /proc/<pid>/stat. */
+  /** User + system CPU seconds so far. */
   cpuSeconds(): number {
-    WorkerProcess.ticks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-    const stat = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / WorkerProcess.ticks;
+    return procCpuSeconds(this.child.pid!);
   }
 
   /** Current and peak resident set size in bytes (VmRSS, VmHWM). */
   memory(): { rss: number; peakRss: number } {
-    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
-    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
-    return { rss: kb('VmRSS'), peakRss: kb('VmHWM') };
+    return procMemory(this.child.pid!);
   }
 
   output(): string {
@@ -241,13 +272,34 @@ export class WorkerProcess {
   }
 }
 
+let clockTicks: number | undefined;
+
+/** User + system CPU seconds a process has used so far, from /proc/<pid>/stat. */
+export function procCpuSeconds(pid: number): number {
+  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+}
+
+/** A process's current and peak resident set size in bytes (VmRSS, VmHWM of /proc/<pid>/status). */
+export function procMemory(pid: number): { rss: number; peakRss: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+  return { rss: kb('VmRSS'), peakRss: kb('VmHWM') };
+}
+
 let kubectlPath: string | undefined;
+
+/** The kubectl built with the cluster, matching its version. */
+export function kubectlBinary(): string {
+  kubectlPath ??= `${execFileSync('bash', [`${root}deploy/local/cluster.sh`, 'bin'], { encoding: 'utf8' }).trim()}/kubectl`;
+  return kubectlPath;
+}
 
 /** The apiserver's Prometheus metrics as (name, labels, value) samples (`kubectl get --raw /metrics`). */
 export async function apiserverMetrics(): Promise<Array<{ name: string; labels: Record<string, string>; value: number }>> {
-  // The kubectl built with the cluster, matching its version.
-  kubectlPath ??= `${execFileSync('bash', [`${root}deploy/local/cluster.sh`, 'bin'], { encoding: 'utf8' }).trim()}/kubectl`;
-  const text = execFileSync(kubectlPath, ['--kubeconfig', process.env.KUBECONFIG!, 'get', '--raw', '/metrics'], {
+  const text = execFileSync(kubectlBinary(), ['--kubeconfig', process.env.KUBECONFIG!, 'get', '--raw', '/metrics'], {
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });

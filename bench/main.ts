@@ -9,7 +9,12 @@
 //                    [--scale 1000] [--large-replicas 5000]
 // `large` (opt-in) runs one JobSet of --large-replicas single-pod Jobs through a restart to
 // Completed and prints what its history holds: the largest payload and the events per run.
-import { mkdirSync, writeFileSync } from 'node:fs';
+//
+//   npm run bench -- --peer upstream [--runs 3] [--replicas 10,50,200] [--restart-replicas 50]
+//                    [--burst 100] [--only creation,restart,throughput] [--scale N]
+// runs the same scenarios through kubectl against the upstream controller and ours (bench/peer.ts)
+// and writes the table into docs/bench.md.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
@@ -36,6 +41,7 @@ import {
   type Stat,
 } from './lib.js';
 import { historyFigures } from './history.js';
+import { peerBench, type PeerRow } from './peer.js';
 import { measureRegex, quantile, REGEX_TARGET_MS } from './regex.js';
 import { warmUp } from './warmup.js';
 
@@ -49,6 +55,8 @@ const { values: args } = parseArgs({
     only: { type: 'string', default: 'creation,restart,throughput' },
     scale: { type: 'string' },
     'large-replicas': { type: 'string', default: '5000' },
+    peer: { type: 'string' },
+    burst: { type: 'string', default: '100' },
     address: { type: 'string', default: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' },
   },
 });
@@ -475,8 +483,64 @@ async function onEnvironment(): Promise<void> {
   }
 }
 
+// ------------------------------------------------------------------------------------------------
+// --peer upstream
+
+const PEER_BEGIN = '<!-- peer-table:begin (written by `npm run bench -- --peer upstream`) -->';
+const PEER_END = '<!-- peer-table:end -->';
+
+function peerTable(peerRows: PeerRow[], processes: Awaited<ReturnType<typeof peerBench>>['processes']): string {
+  const header = ['figure', 'upstream median (min-max)', 'ours median (min-max)', 'ours / upstream', 'target', 'met'];
+  const body = peerRows.map((r) => [
+    r.figure,
+    range(r.upstream, r.unit),
+    range(r.ours, r.unit),
+    r.ratio ? `${fmt(r.ratio.median)}x (${fmt(r.ratio.min)}-${fmt(r.ratio.max)})` : '',
+    r.target ?? '',
+    r.met === undefined ? '' : r.met ? 'yes' : 'NO',
+  ]);
+  const procHeader = ['process', 'peak RSS', 'CPU over its side\'s runs'];
+  const procBody = (['upstream', 'ours'] as const).flatMap((side) =>
+    Object.entries(processes[side]).map(([name, p]) => [`${side}: ${name}`, fmt(p.peakRssMiB, 'MiB'), fmt(p.cpuSeconds, 's')]),
+  );
+  const md = (rowsOf: string[][]) => rowsOf.map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+  return `${md([header, header.map(() => '---'), ...body])}\n\n${md([procHeader, procHeader.map(() => '---'), ...procBody])}`;
+}
+
+async function peer(startedAt: Date): Promise<void> {
+  if (args.peer !== 'upstream') throw new Error(`--peer ${args.peer}: the only peer is "upstream"`);
+  const options = {
+    runs,
+    replicas: replicaList,
+    restartReplicas,
+    burst: Number(args.burst),
+    concurrent: scaleN,
+    failAfter,
+    address: args.address,
+    only,
+    log,
+  };
+  log(`peer benchmark against upstream: runs ${runs}; sections ${[...only].join(', ')}${scaleN ? `, ${scaleN} concurrent` : ''}`);
+  const result = await peerBench(options);
+  const out = peerTable(result.rows, result.processes);
+  console.log(out);
+  mkdirSync(`${root}bench/results`, { recursive: true });
+  const file = `${root}bench/results/peer-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`;
+  writeFileSync(file, `${JSON.stringify({ startedAt, finishedAt: new Date(), options: { ...options, only: [...only], log: undefined }, ...result }, null, 2)}\n`);
+  // The table goes into docs/bench.md between its markers, dated, with what was run.
+  const doc = `${root}docs/bench.md`;
+  const text = readFileSync(doc, 'utf8');
+  const begin = text.indexOf(PEER_BEGIN);
+  const end = text.indexOf(PEER_END);
+  if (begin < 0 || end < begin) throw new Error(`docs/bench.md has no peer-table markers; the table is in ${file}`);
+  const what = `Measured ${startedAt.toISOString().slice(0, 10)}: ${runs} run(s) per figure, sides alternating; \`npm run bench -- --peer upstream ${process.argv.slice(2).filter((a, i, all) => a !== '--peer' && all[i - 1] !== '--peer').join(' ')}\``.trimEnd();
+  writeFileSync(doc, `${text.slice(0, begin + PEER_BEGIN.length)}\n${what}\n\n${out}\n${text.slice(end)}`);
+  console.log(`\nwritten ${file} and the table in docs/bench.md`);
+}
+
 async function main(): Promise<void> {
   const startedAt = new Date();
+  if (args.peer !== undefined) return peer(startedAt);
   // First, before a worker process competes for the CPU.
   if (only.has('regex')) regex();
   if (needsEnvironment) await onEnvironment();
