@@ -112,6 +112,12 @@ function toFailure(what: string, err: unknown): Error {
     : ApplicationFailure.retryable(message, 'KubernetesUnavailable');
 }
 
+/** The same failure (retryable or not) with `type` naming which step of an activity failed. */
+function retyped(err: unknown, type: string): ApplicationFailure {
+  const message = err instanceof Error ? err.message : String(err);
+  return err instanceof ApplicationFailure && err.nonRetryable ? ApplicationFailure.nonRetryable(message, type) : ApplicationFailure.retryable(message, type);
+}
+
 export function createJobSetActivities(kube: KubeClients, options: JobSetActivityOptions = {}) {
   const reportingInstance = hostname();
 
@@ -183,6 +189,28 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
    * exist with the same UID. A resource deleted while the bridge was down has had its children
    * garbage-collected; re-creating them would only feed the collector (create/delete churn).
    */
+  async function createService({ jobSet: js, owner }: JobSetTarget): Promise<void> {
+    try {
+      await kube.core.createNamespacedService({ namespace: jobSetNamespace(js), body: buildService(js, owner ? { ownerReference: owner } : {}) });
+    } catch (err) {
+      if (isAlreadyExists(err)) return;
+      await emit(js, [{ type: 'Warning', reason: EventReason.HeadlessServiceCreationFailed, message: describeError(err) }], owner);
+      throw toFailure('creating the headless Service', err);
+    }
+  }
+
+  async function createPVCs({ jobSet: js, owner }: JobSetTarget): Promise<void> {
+    for (const pvc of buildPVCs(js, owner ? { ownerReference: owner } : {})) {
+      try {
+        await kube.core.createNamespacedPersistentVolumeClaim({ namespace: jobSetNamespace(js), body: pvc });
+      } catch (err) {
+        if (isAlreadyExists(err)) continue;
+        await emit(js, [{ type: 'Warning', reason: EventReason.PVCCreationFailed, message: describeError(err) }], owner);
+        throw toFailure(`creating PVC ${pvc.metadata?.name}`, err);
+      }
+    }
+  }
+
   async function assertOwnerExists(js: JobSet, owner: V1OwnerReference | undefined): Promise<void> {
     if (!owner) return;
     let uid: string | undefined;
@@ -287,47 +315,33 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
 
     /** Creates the headless Service unless it exists (upstream never updates or adopts one). */
     async ensureService(input: JobSetTarget): Promise<void> {
-      const js = input.jobSet;
-      assertServed(jobSetNamespace(js));
-      await assertOwnerExists(js, input.owner);
-      try {
-        await kube.core.createNamespacedService({
-          namespace: jobSetNamespace(js),
-          body: buildService(js, input.owner ? { ownerReference: input.owner } : {}),
-        });
-      } catch (err) {
-        if (isAlreadyExists(err)) return;
-        await emit(js, [{ type: 'Warning', reason: EventReason.HeadlessServiceCreationFailed, message: describeError(err) }], input.owner);
-        throw toFailure('creating the headless Service', err);
-      }
+      assertServed(jobSetNamespace(input.jobSet));
+      await assertOwnerExists(input.jobSet, input.owner);
+      await createService(input);
     },
 
     /** Creates the PVCs of spec.volumeClaimPolicies that do not exist yet. */
     async ensurePVCs(input: JobSetTarget): Promise<void> {
-      const js = input.jobSet;
-      assertServed(jobSetNamespace(js));
-      await assertOwnerExists(js, input.owner);
-      for (const pvc of buildPVCs(js, input.owner ? { ownerReference: input.owner } : {})) {
-        try {
-          await kube.core.createNamespacedPersistentVolumeClaim({ namespace: jobSetNamespace(js), body: pvc });
-        } catch (err) {
-          if (isAlreadyExists(err)) continue;
-          await emit(js, [{ type: 'Warning', reason: EventReason.PVCCreationFailed, message: describeError(err) }], input.owner);
-          throw toFailure(`creating PVC ${pvc.metadata?.name}`, err);
-        }
-      }
+      assertServed(jobSetNamespace(input.jobSet));
+      await assertOwnerExists(input.jobSet, input.owner);
+      await createPVCs(input);
     },
 
     /**
      * Creates child Jobs for the current attempt. A Job that already exists with this JobSet's UID
      * was created by an earlier try of this activity (or is an old attempt the next pass deletes):
      * both are fine. A Job of the same name that belongs to something else is an error.
+     * With `ensureService` / `ensurePVCs` it first does what ensureService / ensurePVCs do (one
+     * activity instead of three, src/core/fold-creates.ts); their failures keep their own reason
+     * as the failure type, which the workflow reports.
      */
-    async createJobs(input: JobSetTarget & JobRefsInput & { status: JobSetStatus }): Promise<void> {
+    async createJobs(input: JobSetTarget & JobRefsInput & { status: JobSetStatus; ensureService?: boolean; ensurePVCs?: boolean }): Promise<void> {
       const js = input.jobSet;
       const namespace = jobSetNamespace(js);
       assertServed(namespace);
       await assertOwnerExists(js, input.owner);
+      if (input.ensureService) await createService(input).catch((err: unknown) => Promise.reject(retyped(err, EventReason.HeadlessServiceCreationFailed)));
+      if (input.ensurePVCs) await createPVCs(input).catch((err: unknown) => Promise.reject(retyped(err, EventReason.PVCCreationFailed)));
       const errors: string[] = [];
       let permanent = false;
       await inBatches(refsOf(input), async (ref) => {

@@ -57,8 +57,11 @@ export type Action =
   | { type: 'EnsureService' }
   /** Create the PVCs of spec.volumeClaimPolicies that do not exist. */
   | { type: 'EnsurePVCs' }
-  /** Create these Jobs (labels carry the status' restart counters). */
-  | { type: 'CreateJobs'; jobs: JobRef[] }
+  /**
+   * Create these Jobs (labels carry the status' restart counters); with ensureService /
+   * ensurePVCs, first what EnsureService / EnsurePVCs would (one activity: see core/fold-creates).
+   */
+  | { type: 'CreateJobs'; jobs: JobRef[]; ensureService?: true; ensurePVCs?: true }
   /** Delete these Jobs with foreground propagation. */
   | { type: 'DeleteJobs'; names: string[] }
   /** Set spec.suspend=true on these active Jobs. */

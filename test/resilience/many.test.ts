@@ -8,10 +8,10 @@ import type { Worker } from '@temporalio/worker';
 import { JobSetClient } from '../../src/client/index.js';
 import { Label } from '../../src/api/constants.js';
 import { JobLedger } from '../integration/helpers/faults.js';
-import { createJobSetWorker, jobSetIn, podTemplate, startJobSet } from '../integration/helpers/jobset.js';
+import { createJobSetWorker, startJobSet } from '../integration/helpers/jobset.js';
 import { createTestNamespace, deleteTestNamespace, eventually, kube } from '../integration/helpers/kube.js';
 import { createTemporalEnv } from '../integration/helpers/temporal.js';
-import { expectedOutcome, outcome, settledStatus, type MixEntry } from './mix.js';
+import { expectedOutcome, oneJobEntry, outcome, settledStatus, type MixEntry } from './mix.js';
 
 const count = Number(process.env.RESILIENCE_JOBSETS ?? 100);
 const taskQueue = 'resilience-many';
@@ -35,30 +35,7 @@ afterAll(async () => {
 });
 
 /** One Job of one 2 s pod; every tenth JobSet fails once (attempt 0) and completes after a restart. */
-function entry(i: number): MixEntry {
-  const flaky = i % 10 === 0;
-  return {
-    jobSet: jobSetIn(ns, {
-      metadata: { name: `m${i}` },
-      spec: {
-        failurePolicy: { maxRestarts: 2 },
-        replicatedJobs: [
-          {
-            name: 'w',
-            replicas: 1,
-            template: {
-              spec: {
-                backoffLimit: 0,
-                template: podTemplate(flaky ? { 'kwok-sim/fail': 'true', 'kwok-sim/fail-restart-attempts': '0' } : {}),
-              },
-            },
-          },
-        ],
-      },
-    }),
-    expected: { terminalState: 'Completed', restarts: flaky ? 1 : 0 },
-  };
-}
+const entry = (i: number): MixEntry => oneJobEntry(ns, `m${i}`, i % 10 === 0);
 
 test(`${count} JobSets at once: all finish correctly, no Job created twice, no old-attempt Job left, nothing left after delete`, async () => {
   const ledger = await JobLedger.start(ns);

@@ -86,6 +86,37 @@ export function inFlightMix(namespace: string): MixEntry[] {
   ];
 }
 
+/**
+ * One Job of one pod (running `runFor`, else the pod template's default); a flaky one fails in
+ * restart attempt 0 only, so it completes after one restart.
+ */
+export function oneJobEntry(namespace: string, name: string, flaky: boolean, runFor?: string): MixEntry {
+  return {
+    jobSet: jobSetIn(namespace, {
+      metadata: { name },
+      spec: {
+        failurePolicy: { maxRestarts: 2 },
+        replicatedJobs: [
+          {
+            name: 'w',
+            replicas: 1,
+            template: {
+              spec: {
+                backoffLimit: 0,
+                template: podTemplate({
+                  ...(runFor ? { 'kwok-sim/run-duration': runFor } : {}),
+                  ...(flaky ? { 'kwok-sim/fail': 'true', 'kwok-sim/fail-restart-attempts': '0' } : {}),
+                }),
+              },
+            },
+          },
+        ],
+      },
+    }),
+    expected: { terminalState: 'Completed', restarts: flaky ? 1 : 0 },
+  };
+}
+
 /** A JobSet submitted just before the fault, so that its Jobs are being created when it hits. */
 export function creatingEntry(namespace: string): MixEntry {
   return {

@@ -4,7 +4,7 @@
 // and observations from the real src/k8s/observed and observationDigest, so the workflow sees the
 // same facts as against a cluster. A test can also hold an activity call at its start, to place
 // an Update exactly while that activity runs; every call is recorded for assertions.
-import type { V1Job, V1PersistentVolumeClaim, V1PodTemplateSpec, V1Service } from '@kubernetes/client-node';
+import type { V1Job, V1OwnerReference, V1PersistentVolumeClaim, V1PodTemplateSpec, V1Service } from '@kubernetes/client-node';
 
 import type { JobSetActivities, ObserveResult } from '../../activities/jobset.js';
 import { Label } from '../../src/api/constants.js';
@@ -185,6 +185,20 @@ export class FakeCluster {
     }
   }
 
+  private createService(input: { jobSet: JobSet; owner?: V1OwnerReference }): void {
+    const js = input.jobSet;
+    const k = key(jobSetNamespace(js), subdomain(js));
+    if (!this.services.has(k)) this.services.set(k, buildService(js, input.owner ? { ownerReference: input.owner } : {}));
+  }
+
+  private createPVCs(input: { jobSet: JobSet; owner?: V1OwnerReference }): void {
+    const js = input.jobSet;
+    for (const pvc of buildPVCs(js, input.owner ? { ownerReference: input.owner } : {})) {
+      const k = key(jobSetNamespace(js), pvc.metadata?.name ?? '');
+      if (!this.pvcs.has(k)) this.pvcs.set(k, pvc);
+    }
+  }
+
   private implementation(): JobSetActivities {
     return {
       observeChildren: async (input) => {
@@ -195,23 +209,15 @@ export class FakeCluster {
         return this.snapshot(input.jobSet);
       },
 
-      ensureService: async (input) => {
-        const js = input.jobSet;
-        const k = key(jobSetNamespace(js), subdomain(js));
-        if (!this.services.has(k)) this.services.set(k, buildService(js, input.owner ? { ownerReference: input.owner } : {}));
-      },
+      ensureService: async (input) => this.createService(input),
 
-      ensurePVCs: async (input) => {
-        const js = input.jobSet;
-        for (const pvc of buildPVCs(js, input.owner ? { ownerReference: input.owner } : {})) {
-          const k = key(jobSetNamespace(js), pvc.metadata?.name ?? '');
-          if (!this.pvcs.has(k)) this.pvcs.set(k, pvc);
-        }
-      },
+      ensurePVCs: async (input) => this.createPVCs(input),
 
       // A Job that already exists was created by an earlier try (the fake holds no foreign Jobs).
       createJobs: async (input) => {
         const js = input.jobSet;
+        if (input.ensureService) this.createService(input);
+        if (input.ensurePVCs) this.createPVCs(input);
         for (const ref of refsOf(input)) {
           const job: V1Job = buildJob(js, ref.replicatedJob, ref.jobIndex, input.status, input.owner ? { ownerReference: input.owner } : {});
           const k = key(jobSetNamespace(js), job.metadata?.name ?? '');

@@ -6,7 +6,6 @@ import { jest } from '@jest/globals';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 
 import type { JobSetActivities } from '../../activities/jobset.js';
 import { ReconcileFailingCondition } from '../../src/api/constants.js';
@@ -14,36 +13,16 @@ import type { JobSet } from '../../src/api/schema.js';
 import { workflowId } from '../../src/core/naming.js';
 import { jobSetWorkflow } from '../../workflows/jobset.js';
 import { statusQuery, type FinishedJobSet } from '../../workflows/messages.js';
-import { workflowBundle } from '../integration/helpers/temporal.js';
 import { makeJobSet, makeReplicatedJob } from '../unit/core/builders.js';
 import { FakeCluster } from './fake-cluster.js';
-import { createTimeSkippingEnv } from './temporal.js';
+import { withFakeClusterWorker } from './temporal.js';
 
 const TASK_QUEUE = 'jobset-never-stuck';
 jest.setTimeout(90_000);
 const jobSet = (uid?: string): JobSet => makeJobSet('train', 'ns').uid(uid).replicatedJob(makeReplicatedJob('workers').replicas(2)).obj();
 
-/** Runs `body` with a worker whose activities are the fake cluster's, `override` replacing some. */
-async function withWorker(cluster: FakeCluster, override: Partial<JobSetActivities>, body: (env: TestWorkflowEnvironment) => Promise<void>): Promise<void> {
-  const env = await createTimeSkippingEnv();
-  try {
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: TASK_QUEUE,
-      workflowBundle: await workflowBundle(),
-      activities: { ...cluster.activities, ...override },
-    });
-    await worker.runUntil(async () => {
-      try {
-        await body(env);
-      } finally {
-        cluster.releaseHolds();
-      }
-    });
-  } finally {
-    await env.teardown();
-  }
-}
+const withWorker = (cluster: FakeCluster, override: Partial<JobSetActivities>, body: (env: TestWorkflowEnvironment) => Promise<void>) =>
+  withFakeClusterWorker(TASK_QUEUE, cluster, override, body);
 
 const start = (env: TestWorkflowEnvironment, js: JobSet) =>
   env.client.workflow.start(jobSetWorkflow, { taskQueue: TASK_QUEUE, workflowId: workflowId('ns', 'train'), args: [{ jobSet: js }] });

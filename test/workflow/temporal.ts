@@ -7,6 +7,7 @@ import proto from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 
+import type { JobSetActivities } from '../../activities/jobset.js';
 import { JobSetNameKey, JobSetNamespaceKey, JobSetRestartsKey, JobSetStateKey } from '../../workflows/search-attributes.js';
 import { workflowBundle } from '../integration/helpers/temporal.js';
 import type { FakeCluster } from './fake-cluster.js';
@@ -30,11 +31,36 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   return env;
 }
 
-export async function createFakeClusterWorker(env: TestWorkflowEnvironment, taskQueue: string, cluster: FakeCluster): Promise<Worker> {
+export async function createFakeClusterWorker(env: TestWorkflowEnvironment, taskQueue: string, cluster: FakeCluster, override: Partial<JobSetActivities> = {}): Promise<Worker> {
   return Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: cluster.activities,
+    activities: { ...cluster.activities, ...override },
   });
+}
+
+/**
+ * Runs `body` on a fresh time-skipping server with a worker whose activities are the fake
+ * cluster's, `override` replacing some; holds left by a failed test are released.
+ */
+export async function withFakeClusterWorker(
+  taskQueue: string,
+  cluster: FakeCluster,
+  override: Partial<JobSetActivities>,
+  body: (env: TestWorkflowEnvironment) => Promise<void>,
+): Promise<void> {
+  const env = await createTimeSkippingEnv();
+  try {
+    const worker = await createFakeClusterWorker(env, taskQueue, cluster, override);
+    await worker.runUntil(async () => {
+      try {
+        await body(env);
+      } finally {
+        cluster.releaseHolds();
+      }
+    });
+  } finally {
+    await env.teardown();
+  }
 }
