@@ -246,8 +246,8 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
     async observeChildren(input: ObserveInput): Promise<ObserveResult> {
       const js = input.jobSet;
       const ctx = Context.current();
-      const { jobs, resourceVersion } = await listChildJobs(js);
-      let hasService = await serviceExists(js);
+      const [{ jobs, resourceVersion }, serviceNow] = await Promise.all([listChildJobs(js), serviceExists(js)]);
+      let hasService = serviceNow;
       const snapshot = (): ObserveResult => {
         const observation: Observation = { jobs: [...jobs.values()], serviceExists: hasService };
         return { compact: compactObservation(js, observation), digest: observationDigest(observation) };

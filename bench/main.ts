@@ -486,8 +486,11 @@ async function onEnvironment(): Promise<void> {
 // ------------------------------------------------------------------------------------------------
 // --peer upstream
 
-const PEER_BEGIN = '<!-- peer-table:begin (written by `npm run bench -- --peer upstream`) -->';
-const PEER_END = '<!-- peer-table:end -->';
+// The default sections and a run of --scale alone each have their own table in docs/bench.md.
+const peerMarkers = (scaleOnly: boolean) =>
+  scaleOnly
+    ? { begin: '<!-- peer-scale-table:begin (written by `npm run bench -- --peer upstream --only none --scale N`) -->', end: '<!-- peer-scale-table:end -->' }
+    : { begin: '<!-- peer-table:begin (written by `npm run bench -- --peer upstream`) -->', end: '<!-- peer-table:end -->' };
 
 function peerTable(peerRows: PeerRow[], processes: Awaited<ReturnType<typeof peerBench>>['processes']): string {
   const header = ['figure', 'upstream median (min-max)', 'ours median (min-max)', 'ours / upstream', 'target', 'met'];
@@ -530,11 +533,12 @@ async function peer(startedAt: Date): Promise<void> {
   // The table goes into docs/bench.md between its markers, dated, with what was run.
   const doc = `${root}docs/bench.md`;
   const text = readFileSync(doc, 'utf8');
-  const begin = text.indexOf(PEER_BEGIN);
-  const end = text.indexOf(PEER_END);
-  if (begin < 0 || end < begin) throw new Error(`docs/bench.md has no peer-table markers; the table is in ${file}`);
+  const markers = peerMarkers(!['creation', 'restart', 'throughput'].some((x) => only.has(x)));
+  const begin = text.indexOf(markers.begin);
+  const end = text.indexOf(markers.end);
+  if (begin < 0 || end < begin) throw new Error(`docs/bench.md has no markers ${markers.begin}; the table is in ${file}`);
   const what = `Measured ${startedAt.toISOString().slice(0, 10)}: ${runs} run(s) per figure, sides alternating; \`npm run bench -- --peer upstream ${process.argv.slice(2).filter((a, i, all) => a !== '--peer' && all[i - 1] !== '--peer').join(' ')}\``.trimEnd();
-  writeFileSync(doc, `${text.slice(0, begin + PEER_BEGIN.length)}\n${what}\n\n${out}\n${text.slice(end)}`);
+  writeFileSync(doc, `${text.slice(0, begin + markers.begin.length)}\n${what}\n\n${out}\n${text.slice(end)}`);
   console.log(`\nwritten ${file} and the table in docs/bench.md`);
 }
 

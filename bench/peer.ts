@@ -161,9 +161,9 @@ async function startOurs(address: string, log: (m: string) => void): Promise<Sid
     // before the next run starts (and before the worker stops).
     async settled(namespace: string) {
       const query = `${JobSetNamespaceKey.name} = "${namespace}" AND ExecutionStatus = "Running"`;
-      const deadline = Date.now() + 300_000;
+      const deadline = Date.now() + 900_000;
       while ((await client.workflow.count(query)).count > 0) {
-        if (Date.now() > deadline) throw new Error(`workflows of ${namespace} still running after 300 s`);
+        if (Date.now() > deadline) throw new Error(`workflows of ${namespace} still running after 900 s`);
         await sleep(200);
       }
     },
@@ -284,7 +284,7 @@ async function deleteAll(side: Side, tracker: Tracker): Promise<void> {
   await tracker.until(
     `the JobSets of ${tracker.namespace} and their children to be gone`,
     () => [...tracker.jobSets.values()].every((j) => !j.live) && tracker.counts(() => true).jobs === 0 && tracker.counts(() => true).pods === 0,
-    300_000,
+    900_000,
   );
   await side.settled(tracker.namespace);
 }

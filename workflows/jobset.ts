@@ -89,9 +89,14 @@ const act = proxyActivities<JobSetActivities>({
   retry: { ...retry, maximumAttempts: ACT_ATTEMPTS },
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
+// The observe activity waits on a watch for up to a minute. Its heartbeats (which the SDK sends
+// at most every 80 % of the timeout) are each a write on the Temporal server: with 1,000 waiting
+// JobSets a 10 s timeout made ~125 writes per second, and the dev server spent more CPU than the
+// worker. 30 s: a third of that; a crashed worker's watches move to another worker within 30 s.
+const OBSERVE_HEARTBEAT = '30 seconds';
 const watch = proxyActivities<JobSetActivities>({
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '10 seconds',
+  heartbeatTimeout: OBSERVE_HEARTBEAT,
   retry,
 });
 
@@ -232,7 +237,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     try {
       return await scope.run(() =>
         watch.observeChildren.executeWithOptions(
-          { startToCloseTimeout: '10 minutes', heartbeatTimeout: '10 seconds', retry, summary: `watch child Jobs of ${namespace}/${name}` },
+          { startToCloseTimeout: '10 minutes', heartbeatTimeout: OBSERVE_HEARTBEAT, retry, summary: `watch child Jobs of ${namespace}/${name}` },
           [{ ...target(), ...(lastDigest && !immediate ? { lastDigest } : {}), maxWaitMs: input.observeMaxWaitMs ?? 60_000 }],
         ),
       );
