@@ -511,6 +511,7 @@ function peerTable(peerRows: PeerRow[], processes: Awaited<ReturnType<typeof pee
 }
 
 async function peer(startedAt: Date): Promise<void> {
+  const scaleOnly = !['creation', 'restart', 'throughput'].some((x) => only.has(x));
   if (args.peer !== 'upstream') throw new Error(`--peer ${args.peer}: the only peer is "upstream"`);
   const options = {
     runs,
@@ -533,11 +534,11 @@ async function peer(startedAt: Date): Promise<void> {
   // The table goes into docs/bench.md between its markers, dated, with what was run.
   const doc = `${root}docs/bench.md`;
   const text = readFileSync(doc, 'utf8');
-  const markers = peerMarkers(!['creation', 'restart', 'throughput'].some((x) => only.has(x)));
+  const markers = peerMarkers(scaleOnly);
   const begin = text.indexOf(markers.begin);
   const end = text.indexOf(markers.end);
   if (begin < 0 || end < begin) throw new Error(`docs/bench.md has no markers ${markers.begin}; the table is in ${file}`);
-  const what = `Measured ${startedAt.toISOString().slice(0, 10)}: ${runs} run(s) per figure, sides alternating; \`npm run bench -- --peer upstream ${process.argv.slice(2).filter((a, i, all) => a !== '--peer' && all[i - 1] !== '--peer').join(' ')}\``.trimEnd();
+  const what = `Measured ${startedAt.toISOString().slice(0, 10)}: ${scaleOnly ? 'one run per side' : `${runs} run(s) per figure, sides alternating`}; \`npm run bench -- --peer upstream ${process.argv.slice(2).filter((a, i, all) => a !== '--peer' && all[i - 1] !== '--peer').join(' ')}\``.trimEnd();
   writeFileSync(doc, `${text.slice(0, begin + markers.begin.length)}\n${what}\n\n${out}\n${text.slice(end)}`);
   console.log(`\nwritten ${file} and the table in docs/bench.md`);
 }
