@@ -184,11 +184,6 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
     if (!served(namespace)) throw ApplicationFailure.nonRetryable(notServedMessage(namespace), NamespaceNotServedFailure);
   }
 
-  /**
-   * Before anything is created for a JobSet that came through the bridge: its resource must still
-   * exist with the same UID. A resource deleted while the bridge was down has had its children
-   * garbage-collected; re-creating them would only feed the collector (create/delete churn).
-   */
   async function createService({ jobSet: js, owner }: JobSetTarget): Promise<void> {
     try {
       await kube.core.createNamespacedService({ namespace: jobSetNamespace(js), body: buildService(js, owner ? { ownerReference: owner } : {}) });
@@ -211,6 +206,11 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
     }
   }
 
+  /**
+   * Before anything is created for a JobSet that came through the bridge: its resource must still
+   * exist with the same UID. A resource deleted while the bridge was down has had its children
+   * garbage-collected; re-creating them would only feed the collector (create/delete churn).
+   */
   async function assertOwnerExists(js: JobSet, owner: V1OwnerReference | undefined): Promise<void> {
     if (!owner) return;
     let uid: string | undefined;

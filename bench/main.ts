@@ -449,18 +449,19 @@ async function large(replicas: number): Promise<void> {
   }
 }
 
+function markdownTable(header: string[], body: string[][]): string {
+  return [header, header.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+const ratioCell = (r: Stat | undefined): string => (r ? `${fmt(r.median)}x (${fmt(r.min)}-${fmt(r.max)})` : '');
+const metCell = (met: boolean | undefined): string => (met === undefined ? '' : met ? 'yes' : 'NO');
+
 function table(): string {
   const header = ['figure', 'median (min-max)', 'floor', 'ratio', 'target', 'met'];
-  const body = rows.map((r) => [
-    r.figure,
-    range(r.value, r.unit),
-    range(r.floor, r.unit),
-    r.ratio ? `${fmt(r.ratio.median)}x (${fmt(r.ratio.min)}-${fmt(r.ratio.max)})` : '',
-    r.target ?? '',
-    r.met === undefined ? '' : r.met ? 'yes' : 'NO',
-  ]);
-  const lines = [header, header.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`);
-  return lines.join('\n');
+  return markdownTable(
+    header,
+    rows.map((r) => [r.figure, range(r.value, r.unit), range(r.floor, r.unit), ratioCell(r.ratio), r.target ?? '', metCell(r.met)]),
+  );
 }
 
 async function onEnvironment(): Promise<void> {
@@ -493,21 +494,15 @@ const peerMarkers = (scaleOnly: boolean) =>
     : { begin: '<!-- peer-table:begin (written by `npm run bench -- --peer upstream`) -->', end: '<!-- peer-table:end -->' };
 
 function peerTable(peerRows: PeerRow[], processes: Awaited<ReturnType<typeof peerBench>>['processes']): string {
-  const header = ['figure', 'upstream median (min-max)', 'ours median (min-max)', 'ours / upstream', 'target', 'met'];
-  const body = peerRows.map((r) => [
-    r.figure,
-    range(r.upstream, r.unit),
-    range(r.ours, r.unit),
-    r.ratio ? `${fmt(r.ratio.median)}x (${fmt(r.ratio.min)}-${fmt(r.ratio.max)})` : '',
-    r.target ?? '',
-    r.met === undefined ? '' : r.met ? 'yes' : 'NO',
-  ]);
-  const procHeader = ['process', 'peak RSS', 'CPU over its side\'s runs'];
-  const procBody = (['upstream', 'ours'] as const).flatMap((side) =>
-    Object.entries(processes[side]).map(([name, p]) => [`${side}: ${name}`, fmt(p.peakRssMiB, 'MiB'), fmt(p.cpuSeconds, 's')]),
+  const figures = markdownTable(
+    ['figure', 'upstream median (min-max)', 'ours median (min-max)', 'ours / upstream', 'target', 'met'],
+    peerRows.map((r) => [r.figure, range(r.upstream, r.unit), range(r.ours, r.unit), ratioCell(r.ratio), r.target ?? '', metCell(r.met)]),
   );
-  const md = (rowsOf: string[][]) => rowsOf.map((cells) => `| ${cells.join(' | ')} |`).join('\n');
-  return `${md([header, header.map(() => '---'), ...body])}\n\n${md([procHeader, procHeader.map(() => '---'), ...procBody])}`;
+  const procs = markdownTable(
+    ['process', 'peak RSS', "CPU over its side's runs"],
+    (['upstream', 'ours'] as const).flatMap((side) => Object.entries(processes[side]).map(([name, p]) => [`${side}: ${name}`, fmt(p.peakRssMiB, 'MiB'), fmt(p.cpuSeconds, 's')])),
+  );
+  return `${figures}\n\n${procs}`;
 }
 
 async function peer(startedAt: Date): Promise<void> {

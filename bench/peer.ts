@@ -35,6 +35,7 @@ import {
   root,
   sleep,
   stat,
+  stopProcess,
   Tracker,
   WorkerProcess,
   type Stat,
@@ -126,7 +127,7 @@ async function startUpstream(log: (m: string) => void): Promise<Side> {
     // Nothing outlives the resource: its Jobs go with it (ownerReferences, garbage collector).
     settled: async () => undefined,
     async stop() {
-      await stopChild(child);
+      await stopProcess(child);
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -168,7 +169,7 @@ async function startOurs(address: string, log: (m: string) => void): Promise<Sid
       }
     },
     async stop() {
-      await stopChild(bridge);
+      await stopProcess(bridge);
       await worker.stop();
       await connection.close();
     },
@@ -213,15 +214,6 @@ async function until(what: string, child: ChildProcess, output: { text: () => st
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${output.text()}`);
     await sleep(250);
   }
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 // ------------------------------------------------------------------------------------------------

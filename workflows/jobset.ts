@@ -395,13 +395,15 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     // an empty cluster instead of waiting for an observation to say so.
     let known: Observation | undefined = fastStart && input.status === undefined ? { jobs: [], serviceExists: false } : undefined;
     for (let passes = 0; !terminal; passes++) {
-      const observed = known ? undefined : await observe(immediate);
       if (known) {
         lastObservation = known;
         known = undefined;
-      } else if (observed) {
-        lastObservation = observed.compact ? expandObservation(js, observed.compact) : observed.observation;
-        lastDigest = observed.digest;
+      } else {
+        const observed = await observe(immediate);
+        if (observed) {
+          lastObservation = observed.compact ? expandObservation(js, observed.compact) : observed.observation;
+          lastDigest = observed.digest;
+        }
       }
       if (!lastObservation) continue;
       const result = await pass(lastObservation);
