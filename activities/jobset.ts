@@ -11,10 +11,12 @@ import { API_VERSION, EventReason, GROUP, KIND, Label, PLURAL, VERSION } from '.
 import type { FieldIssue } from '../src/api/errors.js';
 import type { JobSet, JobSetStatus, ReplicatedJob } from '../src/api/schema.js';
 import { initialStatus, observationDigest } from '../src/core/decide.js';
+import { advance, comparable } from '../src/core/resource-version.js';
 import { buildJob, buildPVCs, buildService, mergeForResume } from '../src/core/manifests.js';
 import { compactObservation, namesOf, refsOf, resumesOf, type CompactObservation, type JobNamesInput, type JobRefsInput, type ResumeJobsInput } from '../src/core/wire.js';
 import { jobSetName, jobSetNamespace, subdomain } from '../src/core/naming.js';
 import type { JobSetEvent, Observation, ObservedJob } from '../src/core/types.js';
+import type { ChildCache, ChildChange } from '../src/k8s/child-cache.js';
 import type { KubeClients } from '../src/k8s/client.js';
 import { dryRunIssues } from '../src/k8s/dry-run.js';
 import { OwnerDeletedFailure } from '../workflows/messages.js';
@@ -33,6 +35,11 @@ export interface ObserveInput extends JobSetTarget {
   lastDigest?: string;
   /** Return the current observation after this long even when nothing changed (periodic re-list). */
   maxWaitMs: number;
+  /**
+   * The latest resourceVersion the workflow wrote or observed (src/core/resource-version.ts):
+   * read from the worker's cache once it has seen this version. Absent: list from the API server.
+   */
+  minResourceVersion?: string;
 }
 
 export interface ObserveResult {
@@ -40,6 +47,27 @@ export interface ObserveResult {
   compact?: CompactObservation;
   observation?: Observation;
   digest: string;
+  /** The version the observation reflects, when comparable: the next observe's minResourceVersion. */
+  resourceVersion?: string;
+}
+
+/**
+ * What an act activity wrote: the latest resourceVersion of the Jobs it created or changed (none
+ * when it wrote nothing). The next observation waits for the cache to have seen it.
+ */
+export interface Written {
+  resourceVersion?: string;
+}
+
+/** Collects the versions of the objects an activity wrote or read (src/core/resource-version.ts advance). */
+class Versions {
+  private latest: string | undefined;
+  add(rv: string | undefined): void {
+    this.latest = advance(this.latest, rv);
+  }
+  written(): Written {
+    return this.latest !== undefined ? { resourceVersion: this.latest } : {};
+  }
 }
 
 /**
@@ -68,9 +96,11 @@ export const NamespaceNotServedFailure = 'NamespaceNotServed';
 /** Field manager of the status the worker applies; the bridge applies its own conditions under another. */
 export const WorkerFieldManager = 'jobset-temporal-worker';
 
+/** Reads and writes of one Job that meet a Conflict before the activity gives up on it. */
+const CONFLICT_ATTEMPTS = 5;
 /** Upstream creates and deletes child Jobs 50 at a time (const.MaxParallelism). */
 const PARALLELISM = 50;
-// Well inside the workflow's 10 s heartbeat timeout: a dead worker's watch is retried within ~10 s.
+// Well inside the workflows' heartbeat timeouts (15 s act, 30 s observe).
 const HEARTBEAT_MS = 2_000;
 /** An observation returns once its watch has been quiet this long after a change... */
 const BATCH_QUIET_MS = 100;
@@ -118,7 +148,7 @@ function retyped(err: unknown, type: string): ApplicationFailure {
   return err instanceof ApplicationFailure && err.nonRetryable ? ApplicationFailure.nonRetryable(message, type) : ApplicationFailure.retryable(message, type);
 }
 
-export function createJobSetActivities(kube: KubeClients, options: JobSetActivityOptions = {}) {
+export function createJobSetActivities(kube: KubeClients, children: ChildCache, options: JobSetActivityOptions = {}) {
   const reportingInstance = hostname();
 
   async function serviceExists(js: JobSet): Promise<boolean> {
@@ -131,12 +161,9 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
     }
   }
 
-  async function listChildJobs(js: JobSet): Promise<{ jobs: Map<string, ObservedJob>; resourceVersion: string }> {
+  async function listChildJobs(js: JobSet): Promise<ObservedJob[]> {
     try {
-      const list = await kube.batch.listNamespacedJob({ namespace: jobSetNamespace(js), labelSelector: childSelector(js) });
-      const jobs = new Map<string, ObservedJob>();
-      for (const job of list.items) jobs.set(job.metadata?.name ?? '', toObservedJob(job));
-      return { jobs, resourceVersion: list.metadata?.resourceVersion ?? '' };
+      return (await kube.batch.listNamespacedJob({ namespace: jobSetNamespace(js), labelSelector: childSelector(js) })).items.map(toObservedJob);
     } catch (err) {
       throw toFailure('listing child Jobs', err);
     }
@@ -239,92 +266,123 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
 
   return {
     /**
-     * Lists the child Jobs (and whether the Service exists); returns at once when that differs
-     * from what the workflow last saw, else watches until a change, cancellation or `maxWaitMs`.
-     * A retried attempt starts with a fresh list, so no change is missed across retries.
+     * The child Jobs (and whether the Service exists); returns at once when that differs from
+     * what the workflow last saw, else waits until a change, cancellation or `maxWaitMs`.
+     *
+     * With a comparable `minResourceVersion` (every run once it has written or observed through
+     * the cache) it reads the worker's shared cache (src/k8s/child-cache.ts) once that has seen
+     * the version, and sends no request for the Jobs. Without one (a run recorded before the
+     * cache, an API server whose versions do not compare) it lists them, and lists again after
+     * each change the cache announces. A retried attempt starts over, so no change is missed
+     * across retries.
      */
     async observeChildren(input: ObserveInput): Promise<ObserveResult> {
       const js = input.jobSet;
+      const namespace = jobSetNamespace(js);
+      const name = jobSetName(js);
       const ctx = Context.current();
-      const [{ jobs, resourceVersion }, serviceNow] = await Promise.all([listChildJobs(js), serviceExists(js)]);
-      let hasService = serviceNow;
-      const snapshot = (): ObserveResult => {
-        const observation: Observation = { jobs: [...jobs.values()], serviceExists: hasService };
-        return { compact: compactObservation(js, observation), digest: observationDigest(observation) };
+      const watched = children.covers(namespace);
+      const fromCache = watched && comparable(input.minResourceVersion);
+      let hasService = false;
+      const checkService = async () => {
+        hasService = watched && children.hasService(namespace, subdomain(js)) ? true : fromCache && !js.spec.network.enableDNSHostnames ? false : await serviceExists(js);
       };
-      const first = snapshot();
-      if (first.digest !== input.lastDigest) return first;
-
-      return await new Promise<ObserveResult>((resolve, reject) => {
-        let settled = false;
-        let abort: AbortController | undefined;
-        let firstChange: number | undefined;
-        let quiet: NodeJS.Timeout | undefined;
-        const finish = (fn: () => void) => {
-          if (settled) return;
-          settled = true;
-          clearInterval(beat);
-          clearTimeout(deadline);
-          clearTimeout(quiet);
-          abort?.abort();
-          fn();
+      const read = async (): Promise<ObserveResult & { size: number }> => {
+        // A listed observation carries no version: the run lists until its next write (see
+        // src/core/resource-version.ts advance), as the cache may not have reached the list yet.
+        let jobs: ObservedJob[];
+        let resourceVersion: string | undefined;
+        if (fromCache) ({ jobs, resourceVersion } = children.jobsOf(namespace, name, js.metadata.uid));
+        else [jobs] = await Promise.all([listChildJobs(js), checkService()]);
+        const observation: Observation = { jobs, serviceExists: hasService };
+        return {
+          compact: compactObservation(js, observation),
+          digest: observationDigest(observation),
+          ...(comparable(resourceVersion) ? { resourceVersion } : {}),
+          size: jobs.length,
         };
-        const beat = setInterval(() => ctx.heartbeat({ resourceVersion }), HEARTBEAT_MS);
-        const deadline = setTimeout(() => {
-          // Periodic re-check of what the watch does not cover (the Service) before returning.
-          serviceExists(js)
-            .then((s) => {
-              hasService = s;
-              finish(() => resolve(snapshot()));
-            })
-            .catch((err) => finish(() => reject(err)));
-        }, input.maxWaitMs);
-        ctx.cancelled.catch((err) => finish(() => reject(err)));
-        kube.watch
-          .watch(
-            `/apis/batch/v1/namespaces/${jobSetNamespace(js)}/jobs`,
-            { labelSelector: childSelector(js), resourceVersion, allowWatchBookmarks: true },
-            (phase: string, obj: V1Job) => {
-              const name = obj?.metadata?.name;
-              if (!name || phase === 'BOOKMARK') return;
-              if (phase === 'DELETED') jobs.delete(name);
-              else jobs.set(name, toObservedJob(obj));
-              if (settled || snapshot().digest === input.lastDigest) return;
-              // A change: hand it over once the burst it belongs to is over (thousands of Jobs
-              // becoming ready one event at a time make one pass, not thousands), but no later
-              // than batchMaxMs after the first change.
-              firstChange ??= Date.now();
-              clearTimeout(quiet);
-              const wait = Math.max(0, Math.min(BATCH_QUIET_MS, firstChange + batchMaxMs(jobs.size) - Date.now()));
-              quiet = setTimeout(() => finish(() => resolve(snapshot())), wait);
-            },
-            (err: unknown) => {
-              // The server closed the watch (timeout, expired resourceVersion) or the connection
-              // broke: hand back what we have; the workflow observes again with a fresh list.
-              if (err && !settled) ctx.log.info('child Job watch ended', { error: describeError(err) });
-              finish(() => resolve(snapshot()));
-            },
-          )
-          .then((controller) => {
-            abort = controller;
-            if (settled) controller.abort();
-          })
-          .catch((err: unknown) => finish(() => reject(toFailure('watching child Jobs', err))));
-      });
+      };
+      const result = ({ size: _, ...r }: ObserveResult & { size: number }): ObserveResult => r;
+
+      const beat = setInterval(() => ctx.heartbeat(), HEARTBEAT_MS);
+      // Listening from the start: a change the cache hears while the first read is on its way
+      // (a list takes a while) is acted on as soon as the wait begins.
+      let onChange: ((change: ChildChange) => void) | undefined;
+      const early = new Set<ChildChange>();
+      const unsubscribe = watched ? children.subscribe(namespace, name, (change) => (onChange ? onChange(change) : early.add(change))) : undefined;
+      try {
+        if (fromCache) {
+          await Promise.race([children.whenAt(namespace, input.minResourceVersion!), ctx.cancelled]);
+          await checkService();
+        }
+        const first = await read();
+        if (first.digest !== input.lastDigest) return result(first);
+
+        return await new Promise<ObserveResult>((resolve, reject) => {
+          let settled = false;
+          let firstChange: number | undefined;
+          let quiet: NodeJS.Timeout | undefined;
+          let size = first.size;
+          let serviceChanged = false;
+          const finish = (fn: () => void) => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(deadline);
+            clearTimeout(quiet);
+            fn();
+          };
+          const settle = (p: Promise<ObserveResult | undefined>) =>
+            p.then(
+              (r) => r && finish(() => resolve(r)),
+              (err: unknown) => finish(() => reject(err)),
+            );
+          // Periodic re-check of what the cache may not cover (a Service it does not label).
+          const deadline = setTimeout(() => settle(checkService().then(async () => result(await read()))), input.maxWaitMs);
+          ctx.cancelled.catch((err: unknown) => finish(() => reject(err)));
+          onChange = (change) => {
+            if (settled) return;
+            serviceChanged ||= change === 'service';
+            // Hand a change over once the burst it belongs to is over (thousands of Jobs becoming
+            // ready one event at a time make one pass, not thousands), but no later than
+            // batchMaxMs after the first change.
+            firstChange ??= Date.now();
+            clearTimeout(quiet);
+            const wait = Math.max(0, Math.min(BATCH_QUIET_MS, firstChange + batchMaxMs(size) - Date.now()));
+            quiet = setTimeout(() => {
+              const check = async () => {
+                if (serviceChanged && fromCache) await checkService();
+                serviceChanged = false;
+                const now = await read();
+                size = now.size;
+                if (now.digest !== input.lastDigest) return result(now);
+                firstChange = undefined;
+                return undefined;
+              };
+              settle(check());
+            }, wait);
+          };
+          for (const change of early) onChange(change);
+        });
+      } finally {
+        clearInterval(beat);
+        unsubscribe?.();
+      }
     },
 
     /** Creates the headless Service unless it exists (upstream never updates or adopts one). */
-    async ensureService(input: JobSetTarget): Promise<void> {
+    async ensureService(input: JobSetTarget): Promise<Written> {
       assertServed(jobSetNamespace(input.jobSet));
       await assertOwnerExists(input.jobSet, input.owner);
       await createService(input);
+      return {};
     },
 
     /** Creates the PVCs of spec.volumeClaimPolicies that do not exist yet. */
-    async ensurePVCs(input: JobSetTarget): Promise<void> {
+    async ensurePVCs(input: JobSetTarget): Promise<Written> {
       assertServed(jobSetNamespace(input.jobSet));
       await assertOwnerExists(input.jobSet, input.owner);
       await createPVCs(input);
+      return {};
     },
 
     /**
@@ -335,7 +393,7 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
      * activity instead of three, src/core/fold-creates.ts); their failures keep their own reason
      * as the failure type, which the workflow reports.
      */
-    async createJobs(input: JobSetTarget & JobRefsInput & { status: JobSetStatus; ensureService?: boolean; ensurePVCs?: boolean }): Promise<void> {
+    async createJobs(input: JobSetTarget & JobRefsInput & { status: JobSetStatus; ensureService?: boolean; ensurePVCs?: boolean }): Promise<Written> {
       const js = input.jobSet;
       const namespace = jobSetNamespace(js);
       assertServed(namespace);
@@ -344,13 +402,15 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
       if (input.ensurePVCs) await createPVCs(input).catch((err: unknown) => Promise.reject(retyped(err, EventReason.PVCCreationFailed)));
       const errors: string[] = [];
       let permanent = false;
+      const versions = new Versions();
       await inBatches(refsOf(input), async (ref) => {
         const body = buildJob(js, ref.replicatedJob, ref.jobIndex, input.status, input.owner ? { ownerReference: input.owner } : {});
         try {
-          await kube.batch.createNamespacedJob({ namespace, body });
+          versions.add((await kube.batch.createNamespacedJob({ namespace, body })).metadata?.resourceVersion);
         } catch (err) {
           if (isAlreadyExists(err)) {
             const existing = await kube.batch.readNamespacedJob({ name: body.metadata.name, namespace }).catch(() => undefined);
+            versions.add(existing?.metadata?.resourceVersion);
             const ours = existing?.metadata?.labels?.[Label.JobSetUID] === body.metadata.labels[Label.JobSetUID];
             if (existing === undefined || ours) return;
             errors.push(`job ${body.metadata.name} already exists and does not belong to this JobSet`);
@@ -367,33 +427,40 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
           ? ApplicationFailure.nonRetryable(message, EventReason.JobCreationFailed)
           : ApplicationFailure.retryable(message, EventReason.JobCreationFailed);
       }
+      return versions.written();
     },
 
     /** Deletes Jobs with foreground propagation: the Job object stays until its pods are gone. */
-    async deleteJobs(input: JobNamesInput): Promise<void> {
+    async deleteJobs(input: JobNamesInput): Promise<Written> {
       assertServed(input.namespace);
+      const versions = new Versions();
       await inBatches(namesOf(input), async (name) => {
         try {
-          await kube.batch.deleteNamespacedJob({ name, namespace: input.namespace, propagationPolicy: 'Foreground' });
+          // The answer is the Job marked for deletion (typed as a Status, whose metadata also carries the version).
+          versions.add((await kube.batch.deleteNamespacedJob({ name, namespace: input.namespace, propagationPolicy: 'Foreground' })).metadata?.resourceVersion);
         } catch (err) {
           if (!isNotFound(err)) throw toFailure(`deleting job ${name}`, err);
         }
       });
+      return versions.written();
     },
 
     /** Sets spec.suspend=true; the Job controller then deletes the pods. */
-    async suspendJobs(input: JobNamesInput): Promise<void> {
+    async suspendJobs(input: JobNamesInput): Promise<Written> {
       assertServed(input.namespace);
+      const versions = new Versions();
       await inBatches(namesOf(input), async (name) => {
         try {
-          await kube.batch.patchNamespacedJob(
+          const patched = await kube.batch.patchNamespacedJob(
             { name, namespace: input.namespace, body: { spec: { suspend: true } } },
             setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
           );
+          versions.add(patched.metadata?.resourceVersion);
         } catch (err) {
           if (!isNotFound(err)) throw toFailure(`suspending job ${name}`, err);
         }
       });
+      return versions.written();
     },
 
     /**
@@ -404,34 +471,44 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
      * has started is immutable, and the API server refuses to clear startTime once the Job runs),
      * then the current rjob's pod-template scheduling fields are merged into the Job's and
      * suspend=false is written. A Conflict (the Job changed between read and write) is retried
-     * with a fresh read, so a retried activity is harmless.
+     * with a fresh read, here a few times and then by a retry of the activity, which is harmless.
      */
-    async resumeJobs(input: JobSetTarget & ResumeJobsInput): Promise<void> {
+    async resumeJobs(input: JobSetTarget & ResumeJobsInput): Promise<Written> {
       const js = input.jobSet;
       const namespace = jobSetNamespace(js);
       assertServed(namespace);
       const rjobs = new Map<string, ReplicatedJob>(js.spec.replicatedJobs.map((r) => [r.name, r]));
       const failures: string[] = [];
       let permanent = false;
+      const versions = new Versions();
+      const resume = async (name: string, replicatedJob: string | undefined): Promise<void> => {
+        let job = await kube.batch.readNamespacedJob({ name, namespace });
+        versions.add(job.metadata?.resourceVersion);
+        const finished = (job.status?.conditions ?? []).some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+        if (job.spec?.suspend !== true || finished) return;
+        if (job.status?.startTime) {
+          job.status.startTime = undefined;
+          job = await kube.batch.replaceNamespacedJobStatus({ name, namespace, body: job });
+        }
+        const rjob = replicatedJob !== undefined ? rjobs.get(replicatedJob) : rjobs.get(job.metadata?.labels?.[Label.ReplicatedJobName] ?? '');
+        if (rjob && job.spec) {
+          job.spec.template = mergeForResume(job.spec.template, rjob.template.spec.template as V1PodTemplateSpec);
+        }
+        if (job.spec) job.spec.suspend = false;
+        versions.add((await kube.batch.replaceNamespacedJob({ name, namespace, body: job })).metadata?.resourceVersion);
+      };
       await inBatches(resumesOf(jobSetName(js), input), async ({ name, replicatedJob }) => {
-        try {
-          let job = await kube.batch.readNamespacedJob({ name, namespace });
-          const finished = (job.status?.conditions ?? []).some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
-          if (job.spec?.suspend !== true || finished) return;
-          if (job.status?.startTime) {
-            job.status.startTime = undefined;
-            job = await kube.batch.replaceNamespacedJobStatus({ name, namespace, body: job });
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await resume(name, replicatedJob);
+          } catch (err) {
+            if (isNotFound(err)) return;
+            // The Job controller writes the Job right after its startTime is cleared: read again.
+            if (isConflict(err) && attempt < CONFLICT_ATTEMPTS) continue;
+            permanent ||= isPermanent(err) && !isConflict(err);
+            failures.push(`job ${name}: ${describeError(err)}`);
+            return;
           }
-          const rjob = replicatedJob !== undefined ? rjobs.get(replicatedJob) : rjobs.get(job.metadata?.labels?.[Label.ReplicatedJobName] ?? '');
-          if (rjob && job.spec) {
-            job.spec.template = mergeForResume(job.spec.template, rjob.template.spec.template as V1PodTemplateSpec);
-          }
-          if (job.spec) job.spec.suspend = false;
-          await kube.batch.replaceNamespacedJob({ name, namespace, body: job });
-        } catch (err) {
-          if (isNotFound(err)) return;
-          permanent ||= isPermanent(err) && !isConflict(err);
-          failures.push(`job ${name}: ${describeError(err)}`);
         }
       });
       if (failures.length > 0) {
@@ -439,6 +516,7 @@ export function createJobSetActivities(kube: KubeClients, options: JobSetActivit
         await emit(js, [{ type: 'Warning', reason: EventReason.JobResumptionFailed, message }], input.owner);
         throw permanent ? ApplicationFailure.nonRetryable(message, EventReason.JobResumptionFailed) : ApplicationFailure.retryable(message, EventReason.JobResumptionFailed);
       }
+      return versions.written();
     },
 
     /**

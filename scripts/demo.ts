@@ -98,9 +98,9 @@ async function main(): Promise<number> {
   Runtime.install({ logger: new DefaultLogger('WARN', demoLog) });
   const config = loadWorkerConfig({ ...process.env, JOBSET_TASK_QUEUE: TASK_QUEUE });
   console.log(`worker: task queue ${TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}; JobSets in Kubernetes namespace ${NAMESPACE}`);
-  const worker = await createWorker(config);
+  const { worker, run } = await createWorker(config);
   let finished = false;
-  const running = worker.run().then(() => {
+  const running = run().then(() => {
     // Ctrl-C: the SDK stops the worker on SIGINT; nothing can progress without it.
     if (!finished) {
       console.error('worker stopped: demo interrupted');

@@ -8,6 +8,7 @@ import { createActivities } from '../activities/index.js';
 import { AesGcmCodec } from '../src/codec/aes-gcm.js';
 import { payloadCodec } from '../src/codec/data-converter.js';
 import { codecEndpoint, parseCorsOrigins } from '../src/codec/server.js';
+import { ChildCache } from '../src/k8s/child-cache.js';
 import { loadKubeConfig, makeKubeClients } from '../src/k8s/client.js';
 import type { WorkerConfig } from './config.js';
 import { tlsOptions } from './connection.js';
@@ -26,7 +27,15 @@ export interface CreateWorkerOptions {
   codec?: PayloadCodec;
 }
 
-export async function createWorker(config: WorkerConfig, options: CreateWorkerOptions = {}): Promise<Worker> {
+/** The Temporal worker and the cache of child objects its activities read. */
+export interface JobSetWorker {
+  worker: Worker;
+  children: ChildCache;
+  /** Starts the cache, runs the worker until it shuts down (SIGINT/SIGTERM, worker.shutdown()), stops the cache. */
+  run(): Promise<void>;
+}
+
+export async function createWorker(config: WorkerConfig, options: CreateWorkerOptions = {}): Promise<JobSetWorker> {
   const metrics = options.metrics ?? new WorkerMetrics();
   // Read before connecting, so a bad key file fails the start with its own message.
   const codec = options.codec ?? payloadCodec(config.JOBSET_CODEC_KEY_FILE);
@@ -38,7 +47,9 @@ export async function createWorker(config: WorkerConfig, options: CreateWorkerOp
   });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS, ...(tls ? { tls } : {}) });
   const kube = makeKubeClients(loadKubeConfig(config.KUBECONFIG));
-  return Worker.create({
+  // One list + watch of child Jobs and Services for every JobSet this worker observes.
+  const children = new ChildCache(kube, config.JOBSET_NAMESPACES ? { namespaces: config.JOBSET_NAMESPACES } : {});
+  const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.JOBSET_TASK_QUEUE,
@@ -46,11 +57,23 @@ export async function createWorker(config: WorkerConfig, options: CreateWorkerOp
     // Payloads are encrypted and decrypted here, outside the workflow sandbox: workflow code
     // sees plain values, Temporal's history only ciphertext.
     dataConverter: { payloadCodecs: [codec] },
-    activities: createActivities(kube, { metrics, ...(config.JOBSET_NAMESPACES ? { namespaces: config.JOBSET_NAMESPACES } : {}) }),
+    activities: createActivities(kube, children, { metrics, ...(config.JOBSET_NAMESPACES ? { namespaces: config.JOBSET_NAMESPACES } : {}) }),
     interceptors: { activity: [metrics.activityInterceptor()] },
     maxConcurrentActivityTaskExecutions: config.JOBSET_MAX_CONCURRENT_ACTIVITIES,
     ...(config.JOBSET_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: config.JOBSET_MAX_CACHED_WORKFLOWS } : {}),
   });
+  return {
+    worker,
+    children,
+    async run() {
+      children.start();
+      try {
+        await worker.run();
+      } finally {
+        await children.stop();
+      }
+    },
+  };
 }
 
 /**
@@ -60,7 +83,7 @@ export async function createWorker(config: WorkerConfig, options: CreateWorkerOp
 export async function runWorker(config: WorkerConfig): Promise<void> {
   const metrics = new WorkerMetrics();
   const codec = payloadCodec(config.JOBSET_CODEC_KEY_FILE);
-  const worker = await createWorker(config, { metrics, codec });
+  const { worker, children, run } = await createWorker(config, { metrics, codec });
   // /healthz fails once the worker has failed or stopped, so the kubelet restarts the process;
   // /readyz holds while it polls the task queue.
   const http =
@@ -70,7 +93,8 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
           port: config.JOBSET_HTTP_PORT,
           registry: metrics.registry,
           healthy: () => !['FAILED', 'STOPPED'].includes(worker.getState()),
-          ready: () => worker.getState() === 'RUNNING',
+          // ...and while the cache of child Jobs is listed and watching.
+          ready: () => worker.getState() === 'RUNNING' && children.connected(),
           // The Web UI's codec server (/encode, /decode), with the worker's own key.
           ...(codec instanceof AesGcmCodec
             ? { codec: codecEndpoint({ codec, corsOrigins: parseCorsOrigins(config.JOBSET_CODEC_CORS_ORIGIN) }) }
@@ -85,7 +109,7 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
         : ''),
   );
   try {
-    await worker.run();
+    await run();
   } finally {
     await http?.close();
   }

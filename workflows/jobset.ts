@@ -23,7 +23,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 
-import type { JobSetActivities, ObserveResult } from '../activities/jobset.js';
+import type { JobSetActivities, ObserveResult, Written } from '../activities/jobset.js';
 import { issuesFromZod, formatIssue, type FieldIssue } from '../src/api/errors.js';
 import { jobSetSchema, type JobSet, type JobSetStatus } from '../src/api/schema.js';
 import { EventReason } from '../src/api/constants.js';
@@ -36,6 +36,7 @@ import { foldCreates } from '../src/core/fold-creates.js';
 import { jobSetName, jobSetNamespace } from '../src/core/naming.js';
 import { describeStatus, jobSetState } from '../src/core/state.js';
 import { encodeJobNames, encodeJobRefs, expandObservation } from '../src/core/wire.js';
+import { advance } from '../src/core/resource-version.js';
 import { ttlExpiry } from '../src/core/ttl.js';
 import type { Action, Observation } from '../src/core/types.js';
 import {
@@ -67,6 +68,12 @@ export interface JobSetWorkflowInput {
   observeMaxWaitMs?: number;
   /** Child Jobs with malformed labels already reported by an Event (carried across continue-as-new). */
   reportedMalformedJobs?: string[];
+  /**
+   * The latest resourceVersion of the child Jobs the previous run wrote or observed: the first
+   * observation of this run waits for the worker's cache to have seen it. Absent in a run
+   * continued from one that did not know it: its observations list the Jobs until it writes.
+   */
+  minResourceVersion?: string;
 }
 
 // Kubernetes errors are retried with backoff, as the upstream controller requeues. The observe
@@ -238,7 +245,14 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
       return await scope.run(() =>
         watch.observeChildren.executeWithOptions(
           { startToCloseTimeout: '10 minutes', heartbeatTimeout: OBSERVE_HEARTBEAT, retry, summary: `watch child Jobs of ${namespace}/${name}` },
-          [{ ...target(), ...(lastDigest && !immediate ? { lastDigest } : {}), maxWaitMs: input.observeMaxWaitMs ?? 60_000 }],
+          [
+            {
+              ...target(),
+              ...(lastDigest && !immediate ? { lastDigest } : {}),
+              maxWaitMs: input.observeMaxWaitMs ?? 60_000,
+              ...(freshAsOf !== undefined ? { minResourceVersion: freshAsOf } : {}),
+            },
+          ],
         ),
       );
     } catch (err) {
@@ -250,7 +264,15 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     }
   };
 
-  const perform = async (action: Action): Promise<void> => {
+  /**
+   * The latest resourceVersion this run wrote or observed (src/core/resource-version.ts): an
+   * observation reads the worker's cache once that has seen it, so a pass never decides on a
+   * cluster older than the one it acted on. Undefined: unknown (an act activity failed part way,
+   * or returned nothing, as those recorded before the cache did), and observations list the Jobs
+   * from the API server until the next write.
+   */
+  let freshAsOf = input.status === undefined ? '0' : input.minResourceVersion;
+  const perform = async (action: Action): Promise<Written> => {
     switch (action.type) {
       case 'EnsureService':
         return act.ensureService.executeWithOptions({ summary: 'ensure the headless Service' }, [target()]);
@@ -319,10 +341,14 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     let failure: ActionFailure | undefined;
     for (const action of fastStart ? foldCreates(decision.actions) : decision.actions) {
       try {
-        await perform(action);
+        const written = await perform(action);
+        // Recorded before the cache, an act activity's result is empty: the version is unknown.
+        freshAsOf = written ? advance(freshAsOf, written.resourceVersion) : undefined;
       } catch (err) {
         if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === OwnerDeletedFailure) throw err.cause;
         failure ??= actionFailure(err, failureReason(action, err));
+        // It may have written part of its work.
+        freshAsOf = undefined;
       }
     }
     const after = applyActionFailure(status, failure, now);
@@ -403,6 +429,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
         if (observed) {
           lastObservation = observed.compact ? expandObservation(js, observed.compact) : observed.observation;
           lastDigest = observed.digest;
+          freshAsOf = advance(freshAsOf, observed.resourceVersion);
         }
       }
       if (!lastObservation) continue;
@@ -424,7 +451,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
         // while one is unapplied would wait forever. An Update that arrives during the wait
         // sends the loop round once more to apply it.
         await condition(() => appliedVersion < specVersion || allHandlersFinished());
-        if (appliedVersion >= specVersion) await continueAsNew<typeof jobSetWorkflow>({ ...input, jobSet: js, status, reportedMalformedJobs });
+        if (appliedVersion >= specVersion) await continueAsNew<typeof jobSetWorkflow>({ ...input, jobSet: js, status, reportedMalformedJobs, minResourceVersion: freshAsOf });
         immediate = true;
       }
     }

@@ -11,7 +11,7 @@ import { createJobSetActivities } from '../../activities/jobset.js';
 import { buildJob } from '../../src/core/manifests.js';
 import { initialStatus } from '../../src/core/decide.js';
 import { jobSetIn, podTemplate } from './helpers/jobset.js';
-import { createTestNamespace, deleteTestNamespace, eventually, kube } from './helpers/kube.js';
+import { createTestNamespace, deleteTestNamespace, childCache, eventually, kube } from './helpers/kube.js';
 
 let namespace: string;
 beforeAll(async () => {
@@ -34,7 +34,7 @@ test('issue 12 item 1: resumeJobs clears startTime, merges the template, and a s
 
   // Resumed with the template changed back to nodes that exist, as the workflow does after a suspend.
   const fixed = { ...js, spec: { ...js.spec, replicatedJobs: [{ ...js.spec.replicatedJobs[0]!, template: { spec: { ...js.spec.replicatedJobs[0]!.template.spec, template: { ...template, spec: { ...template.spec, nodeSelector: { type: 'kwok' } } } } } }] } };
-  const activities = createJobSetActivities(kube());
+  const activities = createJobSetActivities(kube(), childCache());
   const env = new MockActivityEnvironment();
   const jobs = [{ name: 'rs-w-0', replicatedJob: 'w' }];
   await env.run(activities.resumeJobs, { jobSet: fixed, jobs });
@@ -43,8 +43,8 @@ test('issue 12 item 1: resumeJobs clears startTime, merges the template, and a s
   expect(resumed.spec?.template.spec?.nodeSelector).toEqual({ type: 'kwok' });
   await eventually('the Job to start again', async () => ((await read('rs-w-0')).status?.startTime ? true : undefined));
 
-  // The same resume again: the Job is running, nothing to do, no error.
-  await expect(env.run(activities.resumeJobs, { jobSet: fixed, jobs })).resolves.toBeUndefined();
+  // The same resume again: the Job is running, nothing to do, no error (it reports the version it read).
+  await expect(env.run(activities.resumeJobs, { jobSet: fixed, jobs })).resolves.toEqual({ resourceVersion: expect.stringMatching(/^\d+$/) });
   const after = await read('rs-w-0');
   expect(after.spec?.suspend).toBe(false);
   expect(after.status?.startTime).toBeTruthy();

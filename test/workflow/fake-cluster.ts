@@ -103,6 +103,8 @@ export class FakeCluster {
   /** A running Job completes once it has been observed running this many times. */
   private runFor = Infinity;
   private holds: PendingHold[] = [];
+  /** The API server's resourceVersion: one sequence, bumped by every write of an act activity. */
+  version = 0;
   private releases: Array<() => void> = [];
 
   constructor(options: FakeClusterOptions = {}) {
@@ -171,7 +173,7 @@ export class FakeCluster {
       jobs: this.childJobs(js).map(toObservedJob),
       serviceExists: this.services.has(key(jobSetNamespace(js), subdomain(js))),
     };
-    return { compact: compactObservation(js, observation), digest: observationDigest(observation) };
+    return { compact: compactObservation(js, observation), digest: observationDigest(observation), resourceVersion: String(this.version) };
   }
 
   /** The scripted part of the Job controller: Jobs that have run long enough complete. */
@@ -183,6 +185,11 @@ export class FakeCluster {
       if (seen >= this.runFor) complete(job);
       else this.seenRunning.set(name, seen + 1);
     }
+  }
+
+  /** What an act activity reports: the version of its write. */
+  private written(): { resourceVersion: string } {
+    return { resourceVersion: String(++this.version) };
   }
 
   private createService(input: { jobSet: JobSet; owner?: V1OwnerReference }): void {
@@ -209,9 +216,15 @@ export class FakeCluster {
         return this.snapshot(input.jobSet);
       },
 
-      ensureService: async (input) => this.createService(input),
+      ensureService: async (input) => {
+        this.createService(input);
+        return {};
+      },
 
-      ensurePVCs: async (input) => this.createPVCs(input),
+      ensurePVCs: async (input) => {
+        this.createPVCs(input);
+        return {};
+      },
 
       // A Job that already exists was created by an earlier try (the fake holds no foreign Jobs).
       createJobs: async (input) => {
@@ -226,11 +239,13 @@ export class FakeCluster {
           settle(job);
           this.jobs.set(k, job);
         }
+        return this.written();
       },
 
       // Foreground deletion ends at once: the toy controller has no pods to wait for.
       deleteJobs: async (input) => {
         for (const name of namesOf(input)) this.jobs.delete(key(input.namespace, name));
+        return this.written();
       },
 
       suspendJobs: async (input) => {
@@ -240,6 +255,7 @@ export class FakeCluster {
           job.spec.suspend = true;
           settle(job);
         }
+        return this.written();
       },
 
       // As the real activity: only suspended, unfinished Jobs; startTime cleared, the rjob's
@@ -255,6 +271,7 @@ export class FakeCluster {
           job.spec.suspend = false;
           settle(job);
         }
+        return this.written();
       },
 
       // The fake API server admits every manifest.

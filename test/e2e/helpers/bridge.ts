@@ -11,6 +11,7 @@ import { parse, stringify } from 'yaml';
 import { createActivities } from '../../../activities/index.js';
 import { BridgeControllerName } from '../../../src/api/constants.js';
 import { JobSetBridge } from '../../../src/bridge/bridge.js';
+import { ChildCache } from '../../../src/k8s/child-cache.js';
 import { makeKubeClients, type KubeClients } from '../../../src/k8s/client.js';
 import { startHttpServer, type RunningHttpServer } from '../../../worker/http.js';
 import { WorkerMetrics } from '../../../worker/metrics.js';
@@ -118,11 +119,13 @@ export async function startWorkerStack(
   const metrics = new WorkerMetrics();
   const activityErrors: string[] = [];
   const native = await NativeConnection.connect({ address: address() });
+  // Its own cache, over the stack's clients (the RBAC test gives it the worker's permissions).
+  const children = new ChildCache(kubeClients, { log: () => undefined }).start();
   const worker = await Worker.create({
     connection: native,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities(kubeClients, { metrics }),
+    activities: createActivities(kubeClients, children, { metrics }),
     interceptors: {
       activity: [
         metrics.activityInterceptor(),
@@ -158,6 +161,7 @@ export async function startWorkerStack(
       await http.close();
       worker.shutdown();
       await running;
+      await children.stop();
       await native.close();
       await connection.close();
     },

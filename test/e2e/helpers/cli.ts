@@ -9,7 +9,7 @@ import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 
 import { createActivities } from '../../../activities/index.js';
-import { kube } from '../../integration/helpers/kube.js';
+import { childCache, kube } from '../../integration/helpers/kube.js';
 import { workflowBundle } from '../../integration/helpers/temporal.js';
 
 export const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -56,7 +56,7 @@ export async function startWorker(taskQueue: string): Promise<TestWorker> {
     connection: native,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities(kube()),
+    activities: createActivities(kube(), childCache()),
   });
   const running = worker.run();
   const connection = await Connection.connect({ address: address() });

@@ -1,6 +1,7 @@
 // Per-test Kubernetes namespaces on the real local cluster, so tests never see each other's objects.
 import { randomBytes } from 'node:crypto';
 
+import { ChildCache } from '../../../src/k8s/child-cache.js';
 import { loadKubeConfig, makeKubeClients, type KubeClients } from '../../../src/k8s/client.js';
 import { isNotFound } from '../../../src/k8s/errors.js';
 
@@ -10,6 +11,22 @@ let clients: KubeClients | undefined;
 export function kube(): KubeClients {
   clients ??= makeKubeClients(loadKubeConfig(process.env.KUBECONFIG));
   return clients;
+}
+
+let children: ChildCache | undefined;
+
+/**
+ * The cache of child Jobs and Services the workers of this test file share, as the workers of one
+ * process do (started at first use; setup-timeout.ts stops it after the file's tests).
+ */
+export function childCache(): ChildCache {
+  children ??= new ChildCache(kube(), { log: () => undefined }).start();
+  return children;
+}
+
+export async function stopChildCache(): Promise<void> {
+  await children?.stop();
+  children = undefined;
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -6,6 +6,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 
 import { createJobSetActivities, NamespaceNotServedFailure } from '../../../activities/jobset.js';
 import type { JobSet } from '../../../src/api/schema.js';
+import { ChildCache } from '../../../src/k8s/child-cache.js';
 import type { KubeClients } from '../../../src/k8s/client.js';
 import { makeJobSet, makeReplicatedJob } from '../core/builders.js';
 
@@ -20,7 +21,9 @@ const jobSet = (namespace: string): JobSet => makeJobSet('js', namespace).replic
 
 describe('issue 12 item 7: namespace allow-list', () => {
   const calls: string[] = [];
-  const activities = createJobSetActivities(recordingKube(calls), { namespaces: ['team-a'] });
+  const kube = recordingKube(calls);
+  // Never started: nothing here observes.
+  const activities = createJobSetActivities(kube, new ChildCache(kube, { namespaces: ['team-a'] }), { namespaces: ['team-a'] });
   const env = new MockActivityEnvironment();
   beforeEach(() => (calls.length = 0));
 
