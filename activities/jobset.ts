@@ -9,6 +9,7 @@ import { PatchStrategy, setHeaderOptions, type V1Job, type V1OwnerReference, typ
 
 import { API_VERSION, EventReason, GROUP, KIND, Label, PLURAL, VERSION } from '../src/api/constants.js';
 import type { FieldIssue } from '../src/api/errors.js';
+import { admitJobSet } from '../src/api/parse.js';
 import type { JobSet, JobSetStatus, ReplicatedJob } from '../src/api/schema.js';
 import { initialStatus, observationDigest } from '../src/core/decide.js';
 import { advance, comparable } from '../src/core/resource-version.js';
@@ -50,6 +51,13 @@ export interface ObserveResult {
   /** The version the observation reflects, when comparable: the next observe's minResourceVersion. */
   resourceVersion?: string;
 }
+
+/** The admission verdict. */
+export type Admission =
+  /** Admitted, unless the API server's dry run `refused` it (the resource then shows why). */
+  | { jobSet: JobSet; refused?: FieldIssue[] }
+  /** Invalid by its schema or the validation rules. */
+  | { invalid: FieldIssue[] };
 
 /**
  * What an act activity wrote: the latest resourceVersion of the Jobs it created or changed (none
@@ -262,6 +270,51 @@ export function createJobSetActivities(kube: KubeClients, children: ChildCache, 
     if (owner) return (meta?.ownerReferences ?? []).some((r) => r.uid === owner.uid);
     const uid = js.metadata.uid;
     return uid !== undefined && meta?.labels?.[Label.JobSetUID] === uid;
+  }
+
+  /**
+   * Admission's server-side dry run: creates one Job of each replicated job with dryRun=All, so
+   * the API server (its validation of the pod template, and the cluster's admission webhooks
+   * and quota) looks at what the JobSet would create before anything exists. Returns the field
+   * issues of a refused spec (400/422: the request itself is wrong, no later try can pass);
+   * a refusal that can heal (403 from a quota or a policy webhook) or an outage is not the
+   * spec's fault and returns no issue: creation then retries with backoff as usual.
+   */
+  async function dryRun(input: JobSetTarget): Promise<FieldIssue[]> {
+    const js = input.jobSet;
+    const namespace = jobSetNamespace(js);
+    if (!served(namespace)) return [{ path: 'metadata.namespace', message: `Forbidden: ${notServedMessage(namespace)}` }];
+    const issues: FieldIssue[] = [];
+    // A claim of the same name that is not this JobSet's: upstream's webhook lets a JobSet use
+    // an existing claim only with retentionPolicy Retain (a Delete policy would delete it).
+    for (const [p, policy] of (js.spec.volumeClaimPolicies ?? []).entries()) {
+      if (policy.retentionPolicy.whenDeleted === 'Retain') continue;
+      for (const [t, pvc] of buildPVCs({ ...js, spec: { ...js.spec, volumeClaimPolicies: [policy] } }).entries()) {
+        const pvcName = pvc.metadata?.name ?? '';
+        try {
+          const existing = await kube.core.readNamespacedPersistentVolumeClaim({ name: pvcName, namespace });
+          if (!ownedBy(js, input.owner, existing.metadata)) {
+            issues.push({
+              path: `spec.volumeClaimPolicies[${p}].templates[${t}]`,
+              message: `Invalid value: "${pvcName}": a PersistentVolumeClaim of this name already exists and is not this JobSet's; only retentionPolicy.whenDeleted: Retain may use an existing claim`,
+            });
+          }
+        } catch (err) {
+          if (!isNotFound(err)) Context.current().log.info('admission PVC check inconclusive', { pvc: pvcName, error: describeError(err) });
+        }
+      }
+    }
+    for (const [index, rjob] of js.spec.replicatedJobs.entries()) {
+      if (rjob.replicas < 1) continue;
+      const body = buildJob(js, rjob.name, 0, initialStatus(), input.owner ? { ownerReference: input.owner } : {});
+      try {
+        await kube.batch.createNamespacedJob({ namespace, body, dryRun: 'All' });
+      } catch (err) {
+        if (isPermanent(err)) issues.push(...dryRunIssues(err, index));
+        else if (!isAlreadyExists(err)) Context.current().log.info('admission dry run inconclusive', { job: body.metadata.name, error: describeError(err) });
+      }
+    }
+    return issues;
   }
 
   return {
@@ -519,49 +572,23 @@ export function createJobSetActivities(kube: KubeClients, children: ChildCache, 
       return versions.written();
     },
 
-    /**
-     * Admission's server-side dry run: creates one Job of each replicated job with dryRun=All, so
-     * the API server (its validation of the pod template, and the cluster's admission webhooks
-     * and quota) looks at what the JobSet would create before anything exists. Returns the field
-     * issues of a refused spec (400/422: the request itself is wrong, no later try can pass);
-     * a refusal that can heal (403 from a quota or a policy webhook) or an outage is not the
-     * spec's fault and returns no issue: creation then retries with backoff as usual.
-     */
+    /** Admission's dry run alone (runs started before admitJobSet; see dryRun). */
     async dryRunJobs(input: JobSetTarget): Promise<FieldIssue[]> {
-      const js = input.jobSet;
-      const namespace = jobSetNamespace(js);
-      if (!served(namespace)) return [{ path: 'metadata.namespace', message: `Forbidden: ${notServedMessage(namespace)}` }];
-      const issues: FieldIssue[] = [];
-      // A claim of the same name that is not this JobSet's: upstream's webhook lets a JobSet use
-      // an existing claim only with retentionPolicy Retain (a Delete policy would delete it).
-      for (const [p, policy] of (js.spec.volumeClaimPolicies ?? []).entries()) {
-        if (policy.retentionPolicy.whenDeleted === 'Retain') continue;
-        for (const [t, pvc] of buildPVCs({ ...js, spec: { ...js.spec, volumeClaimPolicies: [policy] } }).entries()) {
-          const pvcName = pvc.metadata?.name ?? '';
-          try {
-            const existing = await kube.core.readNamespacedPersistentVolumeClaim({ name: pvcName, namespace });
-            if (!ownedBy(js, input.owner, existing.metadata)) {
-              issues.push({
-                path: `spec.volumeClaimPolicies[${p}].templates[${t}]`,
-                message: `Invalid value: "${pvcName}": a PersistentVolumeClaim of this name already exists and is not this JobSet's; only retentionPolicy.whenDeleted: Retain may use an existing claim`,
-              });
-            }
-          } catch (err) {
-            if (!isNotFound(err)) Context.current().log.info('admission PVC check inconclusive', { pvc: pvcName, error: describeError(err) });
-          }
-        }
-      }
-      for (const [index, rjob] of js.spec.replicatedJobs.entries()) {
-        if (rjob.replicas < 1) continue;
-        const body = buildJob(js, rjob.name, 0, initialStatus(), input.owner ? { ownerReference: input.owner } : {});
-        try {
-          await kube.batch.createNamespacedJob({ namespace, body, dryRun: 'All' });
-        } catch (err) {
-          if (isPermanent(err)) issues.push(...dryRunIssues(err, index));
-          else if (!isAlreadyExists(err)) Context.current().log.info('admission dry run inconclusive', { job: body.metadata.name, error: describeError(err) });
-        }
-      }
-      return issues;
+      return dryRun(input);
+    },
+
+    /**
+     * Admission of a new JobSet in one activity, so the workflow bundle holds no schema (issue 13
+     * item 3): the JobSet is parsed and defaulted and validated as at every boundary
+     * (src/api/parse.ts), given `uid` when it came without one, then dry-run as dryRunJobs does.
+     * The workflow refuses it with the issues, or runs the admitted JobSet.
+     */
+    async admitJobSet(input: { jobSet: unknown; owner?: V1OwnerReference; uid: string }): Promise<Admission> {
+      const verdict = admitJobSet(input.jobSet);
+      if ('issues' in verdict) return { invalid: verdict.issues };
+      const js = verdict.jobSet.metadata.uid ? verdict.jobSet : { ...verdict.jobSet, metadata: { ...verdict.jobSet.metadata, uid: input.uid } };
+      const issues = await dryRun(input.owner ? { jobSet: js, owner: input.owner } : { jobSet: js });
+      return issues.length > 0 ? { jobSet: js, refused: issues } : { jobSet: js };
     },
 
     /**

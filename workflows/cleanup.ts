@@ -6,7 +6,7 @@ import type { V1OwnerReference } from '@kubernetes/client-node';
 import { proxyActivities } from '@temporalio/workflow';
 
 import type { JobSetActivities } from '../activities/jobset.js';
-import { jobSetSchema, type JobSet } from '../src/api/schema.js';
+import type { JobSet } from '../src/api/schema.js';
 import { jobSetName, jobSetNamespace } from '../src/core/naming.js';
 
 export interface JobSetCleanupInput {
@@ -27,6 +27,7 @@ export async function jobSetCleanupWorkflow(input: JobSetCleanupInput): Promise<
   // The JobSet as the client read it: defaulted when its workflow ran it, raw from the workflow's
   // input when that workflow refused it. A JobSet that does not even parse was refused before
   // anything was created, so there is nothing to delete.
+  const { jobSetSchema } = await import(/* webpackMode: "eager" */ '../src/api/schema.js');
   const parsed = jobSetSchema.safeParse(input.jobSet);
   if (!parsed.success || !parsed.data.metadata.name) return;
   const js = parsed.data;

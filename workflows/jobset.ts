@@ -24,14 +24,14 @@ import {
 } from '@temporalio/workflow';
 
 import type { JobSetActivities, ObserveResult, Written } from '../activities/jobset.js';
-import { issuesFromZod, formatIssue, type FieldIssue } from '../src/api/errors.js';
-import { jobSetSchema, type JobSet, type JobSetStatus } from '../src/api/schema.js';
+import { formatIssue, type FieldIssue } from '../src/api/errors.js';
+import type { JobSet, JobSetStatus } from '../src/api/schema.js';
 import { EventReason } from '../src/api/constants.js';
 import { applyResume, parseResumeRequest, parseSuspendRequest, type ResumeRequest, type SuspendRequest } from '../src/api/updates.js';
-import { validateCreate } from '../src/api/validate-create.js';
 import { ActionFailureReason, applyActionFailure, failureBackoffMs, type ActionFailure } from '../src/core/action-failure.js';
 import { markFailed, StatusDraft } from '../src/core/conditions.js';
 import { decide, initialStatus, isTerminal } from '../src/core/decide.js';
+import { usesMessagePatterns } from '../src/core/failure-policy.js';
 import { foldCreates } from '../src/core/fold-creates.js';
 import { jobSetName, jobSetNamespace } from '../src/core/naming.js';
 import { describeStatus, jobSetState } from '../src/core/state.js';
@@ -53,7 +53,10 @@ import {
 import { JobSetNameKey, JobSetNamespaceKey, JobSetRestartsKey, JobSetStateKey } from './search-attributes.js';
 
 export interface JobSetWorkflowInput {
-  /** The JobSet, already defaulted and validated (src/api). metadata.uid labels its children. */
+  /**
+   * The JobSet. Clients default and validate it (src/api); the first run admits it again in an
+   * activity (clients in other languages can only check its shape). metadata.uid labels its children.
+   */
   jobSet: JobSet;
   /** Owner reference to the JobSet custom resource when the bridge started this workflow. */
   owner?: V1OwnerReference;
@@ -107,7 +110,15 @@ const watch = proxyActivities<JobSetActivities>({
   retry,
 });
 
+// Admission is pure work and a dry run whose errors it absorbs: retried until it answers.
+const admission = proxyActivities<JobSetActivities>({ startToCloseTimeout: '2 minutes', retry });
+
 const DEFAULT_MAX_PASSES = 500;
+/**
+ * Marks runs whose admission (defaults, validation, dry run) is one activity, so the workflow
+ * bundle evaluates no schema (issue 13 item 3). Runs started before it validate in the workflow.
+ */
+const ADMISSION_PATCH = 'admission-activity';
 /** Marks runs that dry-run their Jobs at admission (runs started before it replay without). */
 const DRY_RUN_PATCH = 'admission-dry-run';
 /** Marks runs that give a JobSet without metadata.uid one (its first run's ID). */
@@ -123,19 +134,6 @@ const FAST_START_PATCH = 'fast-start';
 function refusal(issues: readonly FieldIssue[]): ApplicationFailure {
   const lines = issues.length > 0 ? issues.map(formatIssue) : ['metadata.name: Required value'];
   return ApplicationFailure.create({ type: InvalidJobSetFailure, message: `invalid JobSet:\n${lines.join('\n')}`, nonRetryable: true, details: [issues] });
-}
-
-/**
- * Defaults and validates the JobSet once more inside the workflow: clients in other languages
- * (the Python SDK, `temporal workflow start`) can only check its shape. Returns the issues of an
- * invalid JobSet, which fails the workflow before anything is created on the cluster.
- */
-function admit(input: unknown): { jobSet: JobSet } | { issues: FieldIssue[] } {
-  const parsed = jobSetSchema.safeParse(input);
-  const issues = parsed.success ? validateCreate(parsed.data) : issuesFromZod(parsed.error);
-  if (!parsed.success || issues.length > 0) return { issues };
-  if (!parsed.data.metadata.name) return { issues: [{ path: 'metadata.name', message: 'Required value' }] };
-  return { jobSet: parsed.data };
 }
 
 /**
@@ -164,19 +162,25 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     throw refusal(issues);
   };
 
-  const verdict = admit(input.jobSet);
-  if ('issues' in verdict) return refuse(verdict.issues);
-  let js = verdict.jobSet;
-  // Child Jobs are selected by name and UID, so a JobSet started without one (e.g. by `temporal
-  // workflow start`) gets its run's ID: it never adopts a namesake's Jobs. Runs started before
-  // this replay without it.
-  if (!js.metadata.uid && patched(CHILD_UID_PATCH)) js = { ...js, metadata: { ...js.metadata, uid: workflowInfo().firstExecutionRunId } };
+  // The JobSet as given until admission has defaulted and validated it (a continued run's was
+  // admitted by the first run). Updates accepted before that are applied again to the admitted one.
+  let js = input.jobSet;
+  const changedBeforeAdmission: Array<(j: JobSet) => JobSet> = [];
+  const change = (f: (j: JobSet) => JobSet) => {
+    js = f(js);
+    if (!admitted) changedBeforeAdmission.push(f);
+  };
+  let namespace = '';
+  let name = '';
+  const admit = (admittedJobSet: JobSet) => {
+    js = changedBeforeAdmission.reduce((j, f) => f(j), admittedJobSet);
+    namespace = jobSetNamespace(js);
+    name = jobSetName(js);
+  };
   let lastObservation: Observation | undefined;
   let lastDigest: string | undefined;
   const owner = input.owner;
   const target = () => (owner ? { jobSet: js, owner } : { jobSet: js });
-  const namespace = jobSetNamespace(js);
-  const name = jobSetName(js);
 
   // Spec changes from Updates bump `specVersion`; the loop records in `appliedVersion` the
   // version its last completed pass acted on, so an Update returns the status that reflects it.
@@ -190,7 +194,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
   setHandler(
     suspendUpdate,
     async () => {
-      js = { ...js, spec: { ...js.spec, suspend: true } };
+      change((j) => ({ ...j, spec: { ...j.spec, suspend: true } }));
       const mine = ++specVersion;
       wake();
       // A JobSet refused by the admission dry run never runs a pass: the Update fails with it.
@@ -208,7 +212,8 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
   setHandler(
     resumeUpdate,
     async (request: ResumeRequest) => {
-      js = applyResume(js, parseResumeRequest(js, request));
+      const parsed = parseResumeRequest(admitted ? js : undefined, request);
+      change((j) => applyResume(j, parsed));
       const mine = ++specVersion;
       wake();
       // A JobSet refused by the admission dry run never runs a pass: the Update fails with it.
@@ -218,7 +223,8 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     },
     {
       validator: (request: ResumeRequest) => {
-        parseResumeRequest(js, request);
+        // Before admission only its shape: the replicated jobs' names are not known yet.
+        parseResumeRequest(admitted ? js : undefined, request);
         if (isTerminal(status)) throw new Error(`JobSet ${namespace}/${name} is finished (${status.terminalState}); it cannot be resumed`);
       },
     },
@@ -336,7 +342,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     const now = new Date().toISOString();
     // Only passes change the status, so the status now is the one last published.
     const before = JSON.stringify(status);
-    const decision = decide(js, status, observation, now, { reportedMalformedJobs });
+    const decision = decide(js, status, observation, now, { reportedMalformedJobs, ...(compilePattern ? { compilePattern } : {}) });
     status = decision.status;
     let failure: ActionFailure | undefined;
     for (const action of fastStart ? foldCreates(decision.actions) : decision.actions) {
@@ -388,26 +394,55 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
       return [];
     }
   };
-  if (input.status === undefined && patched(DRY_RUN_PATCH)) {
-    const issues = await dryRun();
-    if (issues.length > 0) {
-      const draft = new StatusDraft(status, new Date().toISOString());
-      markFailed(draft, EventReason.ValidationFailed, `invalid JobSet: ${issues.map(formatIssue).join('; ')}`);
-      status = draft.status;
-      publish();
-      await writeStatus();
-      try {
-        await act.emitEvents.executeWithOptions({ summary: EventReason.ValidationFailed }, [
-          { ...target(), events: [{ type: 'Warning', reason: EventReason.ValidationFailed, message: `invalid JobSet: ${issues.map(formatIssue).join('; ')}`.slice(0, 1024) }] },
-        ]);
-      } catch (err) {
-        actionFailure(err, 'EventFailed');
-      }
-      return refuse(issues);
+  /** A JobSet the API server's dry run refused: Failed (ValidationFailed) on the resource and in an Event. */
+  const refuseAtDryRun = async (issues: FieldIssue[]): Promise<never> => {
+    const draft = new StatusDraft(status, new Date().toISOString());
+    markFailed(draft, EventReason.ValidationFailed, `invalid JobSet: ${issues.map(formatIssue).join('; ')}`);
+    status = draft.status;
+    publish();
+    await writeStatus();
+    try {
+      await act.emitEvents.executeWithOptions({ summary: EventReason.ValidationFailed }, [
+        { ...target(), events: [{ type: 'Warning', reason: EventReason.ValidationFailed, message: `invalid JobSet: ${issues.map(formatIssue).join('; ')}`.slice(0, 1024) }] },
+      ]);
+    } catch (err) {
+      actionFailure(err, 'EventFailed');
+    }
+    return refuse(issues);
+  };
+  // Child Jobs are selected by name and UID, so a JobSet started without one (e.g. by `temporal
+  // workflow start`) gets its run's ID: it never adopts a namesake's Jobs. Runs started before
+  // this replay without it.
+  const giveUid = () => {
+    if (!js.metadata.uid && patched(CHILD_UID_PATCH)) js = { ...js, metadata: { ...js.metadata, uid: workflowInfo().firstExecutionRunId } };
+  };
+  if (input.status !== undefined) {
+    admit(input.jobSet);
+    giveUid();
+  } else if (patched(ADMISSION_PATCH)) {
+    const verdict = await admission.admitJobSet.executeWithOptions({ summary: 'admission: validate and dry-run the JobSet' }, [
+      { jobSet: input.jobSet, uid: workflowInfo().firstExecutionRunId, ...(owner ? { owner } : {}) },
+    ]);
+    if ('invalid' in verdict) return refuse(verdict.invalid);
+    admit(verdict.jobSet);
+    if (verdict.refused) return refuseAtDryRun(verdict.refused);
+  } else {
+    // Runs started before the admission activity validate here: the schema (zod) is loaded for
+    // them only, when this line runs, never for runs that take the branch above.
+    const { admitJobSet } = await import(/* webpackMode: "eager" */ '../src/api/parse.js');
+    const verdict = admitJobSet(input.jobSet);
+    if ('issues' in verdict) return refuse(verdict.issues);
+    admit(verdict.jobSet);
+    giveUid();
+    if (patched(DRY_RUN_PATCH)) {
+      const issues = await dryRun();
+      if (issues.length > 0) return refuseAtDryRun(issues);
     }
   }
   admitted = true;
   fastStart = patched(FAST_START_PATCH);
+  // The RE2 engine is evaluated for the JobSets whose failure policy matches messages only.
+  const compilePattern = usesMessagePatterns(js) ? (await import(/* webpackMode: "eager" */ '../src/api/message-pattern.js')).compileMessagePattern : undefined;
 
   try {
     publish();

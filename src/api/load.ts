@@ -2,29 +2,10 @@
 // parse with the zod schema (which applies every default), then run create validation. Anything
 // wrong comes back as one JobSetValidationError listing every problem, each with its path.
 import { parseAllDocuments } from 'yaml';
-import type { z } from 'zod';
 
-import { type FieldIssue, JobSetValidationError, ROOT_PATH, issuesFromZod, joinPath } from './errors.js';
-import { ValidationMessage as M } from './messages.js';
-import { type JobSet, jobSetSchema } from './schema.js';
-import { validateCreate } from './validate-create.js';
-
-export type JobSetParseResult = { success: true; data: JobSet } | { success: false; issues: FieldIssue[] };
-
-// A field that is missing reads better as the Kubernetes "Required value" than as zod's
-// "expected string, received undefined".
-const parseOptions = {
-  error: (iss: z.core.$ZodRawIssue) =>
-    iss.code === 'invalid_type' && iss.input === undefined ? M.Required : undefined,
-};
-
-/** Parses, defaults and validates one JobSet object without throwing. */
-export function safeParseJobSet(input: unknown, pathPrefix = ''): JobSetParseResult {
-  const parsed = jobSetSchema.safeParse(input, parseOptions);
-  if (!parsed.success) return { success: false, issues: issuesFromZod(parsed.error, pathPrefix) };
-  const issues = validateCreate(parsed.data).map((i) => ({ ...i, path: joinPath(pathPrefix, i.path) }));
-  return issues.length > 0 ? { success: false, issues } : { success: true, data: parsed.data };
-}
+import { type FieldIssue, JobSetValidationError, ROOT_PATH } from './errors.js';
+import { safeParseJobSet } from './parse.js';
+import type { JobSet } from './schema.js';
 
 /**
  * Parses, defaults and validates one JobSet object (already decoded from YAML or JSON).

@@ -5,7 +5,7 @@ import type { V1OwnerReference } from '@kubernetes/client-node';
 
 import { API_VERSION, BridgeControllerName, ConditionType, KIND } from '../api/constants.js';
 import type { FieldIssue } from '../api/errors.js';
-import { safeParseJobSet } from '../api/load.js';
+import { safeParseJobSet } from '../api/parse.js';
 import type { Condition, JobSet, JobSetStatus } from '../api/schema.js';
 import { diffPaths, normalize } from '../api/semantic-equal.js';
 import type { PodTemplatePatch, ResumeRequest } from '../api/updates.js';

@@ -5,7 +5,7 @@ import { EventReason, Label, Message, Reason } from '../api/constants.js';
 import type { JobSet, JobSetStatus } from '../api/schema.js';
 import { StatusDraft, isTerminal, notRestartingCondition } from './conditions.js';
 import { jobsToCreate } from './create-jobs.js';
-import { executeFailurePolicy } from './failure-policy.js';
+import { executeFailurePolicy, type PatternCompiler } from './failure-policy.js';
 import { classifyJobs, computeReplicatedJobsStatus, finishedType, isJobReady, type ClassifiedJob } from './observe.js';
 import { sha1Hex } from './sha1.js';
 import { executeSuccessPolicy } from './success-policy.js';
@@ -35,6 +35,8 @@ export interface DecideOptions {
    * malformed Job is reported again.
    */
   reportedMalformedJobs?: readonly string[];
+  /** Required when the failure policy has onJobFailureMessagePatterns (see PatternCompiler). */
+  compilePattern?: PatternCompiler;
 }
 
 /**
@@ -85,7 +87,7 @@ export function decide(js: JobSet, status: JobSetStatus, obs: Observation, now: 
   if (!isSuspended(js) && readyOrDone === replicas) draft.setCondition(notRestartingCondition(Reason.JobsReady));
 
   if (children.failed.length > 0) {
-    executeFailurePolicy(js, children.failed, draft);
+    executeFailurePolicy(js, children.failed, draft, options.compilePattern);
     return result();
   }
 

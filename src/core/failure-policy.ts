@@ -1,11 +1,23 @@
 // Failure policy (upstream-jobset.md §3.7): run when at least one current-attempt Job has
 // Failed=True. Exactly one action per pass; the caller returns right after.
 import { EventReason, FailurePolicyAction, Message, Reason, failurePolicyRuleReason } from '../api/constants.js';
-import { compileMessagePattern, type MessagePattern } from '../api/message-pattern.js';
+import type { MessagePattern } from '../api/message-pattern.js';
 import type { FailurePolicy, FailurePolicyRule, JobSet } from '../api/schema.js';
 import { markFailed, restartingCondition, type StatusDraft } from './conditions.js';
 import type { CurrentJob } from './observe.js';
 import type { ObservedJobCondition } from './types.js';
+
+/**
+ * Compiles an `onJobFailureMessagePatterns` entry: src/api/message-pattern.ts compileMessagePattern,
+ * passed in rather than imported, so the workflow loads the RE2 engine (~200 KiB per cached
+ * workflow) only for JobSets that have patterns.
+ */
+export type PatternCompiler = (pattern: string) => MessagePattern;
+
+/** JobSets whose failure policy matches messages need a PatternCompiler. */
+export function usesMessagePatterns(js: JobSet): boolean {
+  return (js.spec.failurePolicy?.rules ?? []).some((r) => (r.onJobFailureMessagePatterns ?? []).length > 0);
+}
 
 /** The Job's first Failed=True condition. */
 export function failureCondition(c: CurrentJob): ObservedJobCondition | undefined {
@@ -43,10 +55,12 @@ export function firstFailedJob(failed: readonly CurrentJob[]): CurrentJob | unde
  * skips it); admission refuses such patterns, but a JobSet admitted by an older validator must
  * still be reconciled.
  */
-function compilePatterns(rule: FailurePolicyRule): MessagePattern[] {
-  return (rule.onJobFailureMessagePatterns ?? []).flatMap((p) => {
+function compilePatterns(rule: FailurePolicyRule, compile: PatternCompiler | undefined): MessagePattern[] {
+  const given = rule.onJobFailureMessagePatterns ?? [];
+  if (given.length > 0 && compile === undefined) throw new Error('onJobFailureMessagePatterns need a pattern compiler (DecideOptions.compilePattern)');
+  return given.flatMap((p) => {
     try {
-      return [compileMessagePattern(p)];
+      return [compile!(p)];
     } catch {
       return [];
     }
@@ -76,9 +90,9 @@ export interface MatchedRule {
 }
 
 /** The first rule (in order) matching some failed Job, with its earliest-failed match; else the default. */
-export function matchRule(policy: FailurePolicy, failed: readonly CurrentJob[]): MatchedRule | undefined {
+export function matchRule(policy: FailurePolicy, failed: readonly CurrentJob[], compile?: PatternCompiler): MatchedRule | undefined {
   for (const rule of policy.rules) {
-    const patterns = compilePatterns(rule);
+    const patterns = compilePatterns(rule, compile);
     const job = firstFailedJob(failed.filter((c) => ruleApplies(rule, patterns, c)));
     if (job !== undefined) return { rule, action: rule.action, job };
   }
@@ -167,6 +181,7 @@ export function executeFailurePolicy(
   js: JobSet,
   failed: readonly CurrentJob[],
   draft: StatusDraft,
+  compile?: PatternCompiler,
 ): MatchedRule | undefined {
   const policy = js.spec.failurePolicy;
   if (policy === undefined) {
@@ -175,7 +190,7 @@ export function executeFailurePolicy(
     markFailed(draft, Reason.FailedJobs, Message.FailedJobs(first.job.name));
     return { rule: undefined, action: FailurePolicyAction.FailJobSet, job: first };
   }
-  const match = matchRule(policy, failed);
+  const match = matchRule(policy, failed, compile);
   if (match === undefined) return undefined;
   appliers[match.action]({ js, policy, draft, match });
   return match;

@@ -8,6 +8,7 @@ import type { V1Job, V1OwnerReference, V1PersistentVolumeClaim, V1PodTemplateSpe
 
 import type { JobSetActivities, ObserveResult } from '../../activities/jobset.js';
 import { Label } from '../../src/api/constants.js';
+import { admitJobSet } from '../../src/api/parse.js';
 import type { JobSet, JobSetStatus } from '../../src/api/schema.js';
 import { observationDigest } from '../../src/core/decide.js';
 import { buildJob, buildPVCs, buildService, mergeForResume } from '../../src/core/manifests.js';
@@ -274,8 +275,15 @@ export class FakeCluster {
         return this.written();
       },
 
-      // The fake API server admits every manifest.
+      // The fake API server admits every manifest; the JobSet is admitted as the real activity does.
       dryRunJobs: async () => [],
+
+      admitJobSet: async (input) => {
+        const verdict = admitJobSet(input.jobSet);
+        if ('issues' in verdict) return { invalid: verdict.issues };
+        const js = verdict.jobSet;
+        return { jobSet: js.metadata.uid ? js : { ...js, metadata: { ...js.metadata, uid: input.uid } } };
+      },
 
       writeStatus: async (input) => {
         this.statuses.push(input.status);

@@ -26,7 +26,7 @@ const start = (env: TestWorkflowEnvironment, js: JobSet) =>
   env.client.workflow.start(jobSetWorkflow, { taskQueue: TASK_QUEUE, workflowId: workflowId('ns', 'train'), args: [{ jobSet: js }] });
 
 describe('issue 13 item 2: a new JobSet reaches its first Job in one act activity', () => {
-  test('admission dry run, then one createJobs that also creates the Service; no observation before it', async () => {
+  test('admission (one activity), then one createJobs that also creates the Service; no observation before it', async () => {
     const cluster = new FakeCluster();
     cluster.completeJobsAfter(1);
     await withWorker(cluster, {}, async (env) => {
@@ -34,7 +34,7 @@ describe('issue 13 item 2: a new JobSet reaches its first Job in one act activit
       expect(result.status.terminalState).toBe('Completed');
     });
     const activities = cluster.calls.map((c) => c.activity);
-    expect(activities.slice(0, 2)).toEqual(['dryRunJobs', 'createJobs']);
+    expect(activities.slice(0, 2)).toEqual(['admitJobSet', 'createJobs']);
     expect(cluster.calls[1]!.input).toMatchObject({ ensureService: true });
     expect(activities).not.toContain('ensureService');
     expect(cluster.services.size).toBe(1);

@@ -3,7 +3,8 @@
 import { stringify } from 'yaml';
 
 import { JobSetValidationError, type FieldIssue } from '../../../src/api/errors.js';
-import { loadJobSets, parseJobSet, safeParseJobSet } from '../../../src/api/load.js';
+import { loadJobSets, parseJobSet } from '../../../src/api/load.js';
+import { safeParseJobSet } from '../../../src/api/parse.js';
 import { ValidationMessage as M } from '../../../src/api/messages.js';
 import { jobSet, rjob } from './builders.js';
 

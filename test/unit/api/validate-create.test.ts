@@ -5,7 +5,7 @@ import { Label } from '../../../src/api/constants.js';
 import type { FieldIssue } from '../../../src/api/errors.js';
 import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain } from '../../../src/api/k8s-validation.js';
 import { MaxPodsPerJobSet } from '../../../src/api/limits.js';
-import { safeParseJobSet } from '../../../src/api/load.js';
+import { safeParseJobSet } from '../../../src/api/parse.js';
 import { ValidationMessage as M } from '../../../src/api/messages.js';
 import { type JobSet, type JobSetInput, jobSetSchema } from '../../../src/api/schema.js';
 import { validateCreate } from '../../../src/api/validate.js';

@@ -1,4 +1,5 @@
 import { ConditionType, EventReason, Label, Message, Reason } from '../../../src/api/constants.js';
+import { compileMessagePattern } from '../../../src/api/message-pattern.js';
 import type { JobSet, JobSetStatus } from '../../../src/api/schema.js';
 import { StatusDraft } from '../../../src/core/conditions.js';
 import { executeFailurePolicy, firstFailedJob, restartsTowardsMax } from '../../../src/core/failure-policy.js';
@@ -21,7 +22,7 @@ function run(js: JobSet, status: JobSetStatus, jobs: ObservedJob[]) {
   const draft = new StatusDraft(status, NOW);
   const children = classifyJobs(js, draft.status, jobs);
   draft.status.replicatedJobsStatus = computeReplicatedJobsStatus(js, draft.status, children);
-  const outcome = executeFailurePolicy(js, children.failed, draft);
+  const outcome = executeFailurePolicy(js, children.failed, draft, compileMessagePattern);
   const byType = (t: string) => draft.status.conditions.find((c) => c.type === t);
   return { draft, outcome, failed: byType(ConditionType.Failed), restarting: byType(ConditionType.RestartingJobSet) };
 }
@@ -305,5 +306,21 @@ describe('issue 12 item 3 (RE2 message patterns): rules match with RE2 syntax, a
     const js = jobSet({ maxRestarts: 1, rules: [{ name: 'p', action: 'FailJobSet', onJobFailureMessagePatterns: [pattern] }] });
     const { outcome } = run(js, makeStatus().obj(), [workerFailed(1, T1, 'PodFailurePolicy', message)]);
     expect(outcome?.action).toBe(matches ? 'FailJobSet' : 'RestartJobSet');
+  });
+});
+
+describe('the pattern compiler is passed in (the workflow loads RE2 only for JobSets with patterns)', () => {
+  test('a rule with message patterns and no compiler is a programming error, not a silent non-match', () => {
+    const js = jobSet({ maxRestarts: 1, rules: [{ name: 'r', action: 'FailJobSet', onJobFailureMessagePatterns: ['boom'] }] });
+    const draft = new StatusDraft(makeStatus().obj(), NOW);
+    const children = classifyJobs(js, draft.status, [leaderFailed(T2, 'BackoffLimitExceeded', 'boom')]);
+    expect(() => executeFailurePolicy(js, children.failed, draft)).toThrow(/pattern compiler/);
+  });
+
+  test('rules without patterns need none', () => {
+    const js = jobSet({ maxRestarts: 1, rules: [{ name: 'r', action: 'FailJobSet', onJobFailureReasons: ['BackoffLimitExceeded'] }] });
+    const draft = new StatusDraft(makeStatus().obj(), NOW);
+    const children = classifyJobs(js, draft.status, [leaderFailed(T2, 'BackoffLimitExceeded', 'boom')]);
+    expect(executeFailurePolicy(js, children.failed, draft)?.action).toBe('FailJobSet');
   });
 });
