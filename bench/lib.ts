@@ -113,6 +113,7 @@ export class Tracker {
   readonly jobSets = new Map<string, JobSetState>();
   private waiters: Array<{ pred: () => boolean; resolve: (t: number) => void }> = [];
   private aborts: AbortController[] = [];
+  private stopped = false;
 
   private constructor(readonly namespace: string) {}
 
@@ -120,18 +121,15 @@ export class Tracker {
   static async start(namespace: string, options: { jobSets?: boolean } = {}): Promise<Tracker> {
     const t = new Tracker(namespace);
     if (options.jobSets) {
-      t.aborts.push(
-        await kube().watch.watch(`/apis/jobset.x-k8s.io/v1alpha2/namespaces/${namespace}/jobsets`, {}, (phase: string, js: { metadata?: { name?: string }; status?: { conditions?: Array<{ type: string; status: string }> } }) => {
+      await t.follow(`/apis/jobset.x-k8s.io/v1alpha2/namespaces/${namespace}/jobsets`, {}, (phase: string, js: { metadata?: { name?: string }; status?: { conditions?: Array<{ type: string; status: string }> } }) => {
           const name = js?.metadata?.name;
           if (!name || phase === 'BOOKMARK') return;
           const has = (type: string) => js.status?.conditions?.some((c) => c.type === type && c.status === 'True') ?? false;
           t.jobSets.set(name, { live: phase !== 'DELETED', completed: has('Completed'), failed: has('Failed') });
           t.check();
-        }, () => undefined),
-      );
+        });
     }
-    t.aborts.push(
-      await kube().watch.watch(`/apis/batch/v1/namespaces/${namespace}/jobs`, { labelSelector: Label.JobSetName }, (phase: string, job: V1Job) => {
+    await t.follow(`/apis/batch/v1/namespaces/${namespace}/jobs`, { labelSelector: Label.JobSetName }, (phase: string, job: V1Job) => {
         const uid = job?.metadata?.uid;
         if (!uid || phase === 'BOOKMARK') return;
         const prev = t.jobs.get(uid);
@@ -144,10 +142,8 @@ export class Tracker {
           ...(prev?.failedAt !== undefined ? { failedAt: prev.failedAt } : failed ? { failedAt: Date.now() } : {}),
         });
         t.check();
-      }, () => undefined),
-    );
-    t.aborts.push(
-      await kube().watch.watch(`/api/v1/namespaces/${namespace}/pods`, { labelSelector: Label.JobSetName }, (phase: string, pod: V1Pod) => {
+    });
+    await t.follow(`/api/v1/namespaces/${namespace}/pods`, { labelSelector: Label.JobSetName }, (phase: string, pod: V1Pod) => {
         const uid = pod?.metadata?.uid;
         if (!uid || phase === 'BOOKMARK') return;
         const running = phase !== 'DELETED' && pod.status?.phase === 'Running' && !pod.metadata?.deletionTimestamp;
@@ -159,9 +155,35 @@ export class Tracker {
           ran: running || (t.pods.get(uid)?.ran ?? false),
         });
         t.check();
-      }, () => undefined),
-    );
+    });
     return t;
+  }
+
+  /**
+   * Watches `path` until stop(): a watch that ends (the API server's timeout, a broken
+   * connection) is opened again from the last resourceVersion seen, so no event is missed.
+   */
+  private async follow(path: string, params: Record<string, string>, onEvent: Parameters<KubeClients['watch']['watch']>[2]): Promise<void> {
+    let resourceVersion: string | undefined;
+    const say = (m: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}`);
+    const open = async (): Promise<void> => {
+      const abort = await kube().watch.watch(
+        path,
+        { ...params, ...(resourceVersion ? { resourceVersion } : {}) },
+        (phase: string, obj: { metadata?: { resourceVersion?: string } }) => {
+          if (phase === 'ERROR') return say(`watch of ${path}: ${JSON.stringify(obj)}`);
+          resourceVersion = obj?.metadata?.resourceVersion ?? resourceVersion;
+          onEvent(phase, obj);
+        },
+        (err: unknown) => {
+          if (this.stopped) return;
+          say(`watch of ${path} ended${err ? `: ${err instanceof Error ? err.message : String(err)}` : ''}; resuming from ${resourceVersion ?? 'now'}`);
+          setTimeout(() => void open().catch((e: unknown) => say(`resuming the watch of ${path} failed: ${String(e)}`)), 200);
+        },
+      );
+      this.aborts.push(abort);
+    };
+    await open();
   }
 
   liveJobs(jobSet: string, attempt?: number): number {
@@ -227,6 +249,7 @@ export class Tracker {
   }
 
   stop(): void {
+    this.stopped = true;
     for (const a of this.aborts) a.abort();
   }
 }
