@@ -96,6 +96,12 @@ export interface JobSetActivityOptions {
    * the allow-list is enforced at admission and by every activity that writes, cleanup included.
    */
   namespaces?: readonly string[];
+  /**
+   * How long an observation waits for the cache to reach the run's version before it lists from
+   * the API server instead (default 30 s): a cache that cannot list or watch (RBAC not yet
+   * updated, an API server that refuses the watch) slows JobSets down, it never stalls them.
+   */
+  cacheWaitMs?: number;
 }
 
 /** Failure type of an activity asked to act in a namespace the worker does not serve. */
@@ -335,7 +341,7 @@ export function createJobSetActivities(kube: KubeClients, children: ChildCache, 
       const name = jobSetName(js);
       const ctx = Context.current();
       const watched = children.covers(namespace);
-      const fromCache = watched && comparable(input.minResourceVersion);
+      let fromCache = watched && comparable(input.minResourceVersion);
       let hasService = false;
       const checkService = async () => {
         hasService = watched && children.hasService(namespace, subdomain(js)) ? true : fromCache && !js.spec.network.enableDNSHostnames ? false : await serviceExists(js);
@@ -365,8 +371,12 @@ export function createJobSetActivities(kube: KubeClients, children: ChildCache, 
       const unsubscribe = watched ? children.subscribe(namespace, name, (change) => (onChange ? onChange(change) : early.add(change))) : undefined;
       try {
         if (fromCache) {
-          await Promise.race([children.whenAt(namespace, input.minResourceVersion!), ctx.cancelled]);
-          await checkService();
+          let timer: NodeJS.Timeout | undefined;
+          const behind = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), options.cacheWaitMs ?? 30_000)));
+          fromCache = !(await Promise.race([children.whenAt(namespace, input.minResourceVersion!).then(() => false), behind, ctx.cancelled]));
+          clearTimeout(timer);
+          if (!fromCache) ctx.log.warn('the child cache has not reached the run\'s version; listing instead', { namespace, minResourceVersion: input.minResourceVersion });
+          else await checkService();
         }
         const first = await read();
         if (first.digest !== input.lastDigest) return result(first);

@@ -180,12 +180,13 @@ export class ChildCache {
   }
 
   /**
-   * Resolves once both lists of the namespace's scope are in and its Jobs cache has seen
-   * `minimum` (a comparable resourceVersion, see src/core/resource-version.ts).
+   * Resolves once the namespace's Jobs are listed and its Jobs cache has seen `minimum` (a
+   * comparable resourceVersion, see src/core/resource-version.ts). The Services need not be: a
+   * Service the cache does not know is read from the API server.
    */
   async whenAt(namespace: string, minimum: string): Promise<void> {
     const scope = this.required(namespace);
-    await Promise.all(scope.reflectors.map((r) => r.synced()));
+    await scope.reflectors[0].synced();
     await scope.whenAt(minimum);
   }
 
