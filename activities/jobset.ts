@@ -399,8 +399,9 @@ export function createJobSetActivities(kube: KubeClients, children: ChildCache, 
               (r) => r && finish(() => resolve(r)),
               (err: unknown) => finish(() => reject(err)),
             );
-          // Periodic re-check of what the cache may not cover (a Service it does not label).
-          const deadline = setTimeout(() => settle(checkService().then(async () => result(await read()))), input.maxWaitMs);
+          // Periodic re-check of what the cache may not cover (a Service it does not label); a
+          // listing read checks the Service itself.
+          const deadline = setTimeout(() => settle((fromCache ? checkService() : Promise.resolve()).then(async () => result(await read()))), input.maxWaitMs);
           ctx.cancelled.catch((err: unknown) => finish(() => reject(err)));
           onChange = (change) => {
             if (settled) return;

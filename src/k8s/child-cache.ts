@@ -39,15 +39,13 @@ class Scope {
   ) {
     const selector = Label.JobSetName;
     const ns = namespace ? `/namespaces/${namespace}` : '';
+    const page = ({ limit, continueToken }: { limit: number; continueToken?: string }) => ({ labelSelector: selector, limit, ...(continueToken ? { _continue: continueToken } : {}) });
     this.reflectors = [
       new Reflector<V1Job>({
         path: `/apis/batch/v1${ns}/jobs`,
         labelSelector: selector,
         watch: kube.watch,
-        list: ({ limit, continueToken }) =>
-          namespace
-            ? kube.batch.listNamespacedJob({ namespace, labelSelector: selector, limit, ...(continueToken ? { _continue: continueToken } : {}) })
-            : kube.batch.listJobForAllNamespaces({ labelSelector: selector, limit, ...(continueToken ? { _continue: continueToken } : {}) }),
+        list: (p) => (namespace ? kube.batch.listNamespacedJob({ namespace, ...page(p) }) : kube.batch.listJobForAllNamespaces(page(p))),
         onReplace: (items, rv) => this.replaceJobs(items, rv),
         onEvent: (type, job, rv) => this.jobEvent(type, job, rv),
         onProgress: (rv) => this.advance(rv),
@@ -57,10 +55,7 @@ class Scope {
         path: `/api/v1${ns}/services`,
         labelSelector: selector,
         watch: kube.watch,
-        list: ({ limit, continueToken }) =>
-          namespace
-            ? kube.core.listNamespacedService({ namespace, labelSelector: selector, limit, ...(continueToken ? { _continue: continueToken } : {}) })
-            : kube.core.listServiceForAllNamespaces({ labelSelector: selector, limit, ...(continueToken ? { _continue: continueToken } : {}) }),
+        list: (p) => (namespace ? kube.core.listNamespacedService({ namespace, ...page(p) }) : kube.core.listServiceForAllNamespaces(page(p))),
         onReplace: (items) => this.replaceServices(items),
         onEvent: (type, svc) => this.serviceEvent(type, svc),
         onProgress: () => undefined,

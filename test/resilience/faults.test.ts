@@ -8,7 +8,7 @@ import { JobLedger, restartKubeApiserver } from '../integration/helpers/faults.j
 import { childJobs, finalStatus, jobSetIn, podTemplate, startJobSet, statusEventually } from '../integration/helpers/jobset.js';
 import { createTestNamespace, deleteTestNamespace, eventually, kube } from '../integration/helpers/kube.js';
 import { createTemporalEnv } from '../integration/helpers/temporal.js';
-import { spawnWorker, type WorkerProcess } from '../integration/helpers/worker-process.js';
+import { spawnWorker, stopWorkers, type WorkerProcess } from '../integration/helpers/worker-process.js';
 import { creatingEntry, expectedOutcome, inFlightMix, outcome, settledStatus, startEntry, type MixEntry } from './mix.js';
 
 let env: TestWorkflowEnvironment;
@@ -20,12 +20,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const w of workers) {
-    if (w.child.exitCode === null && w.child.signalCode === null) {
-      w.child.kill('SIGTERM');
-      await w.exited;
-    }
-  }
+  await stopWorkers(workers);
   for (const ns of namespaces) await deleteTestNamespace(ns);
   await env?.teardown();
 });

@@ -8,7 +8,7 @@ import { workflowId } from '../../src/core/naming.js';
 import { childJobs, finalStatus, jobSetIn, podTemplate, startJobSet } from '../integration/helpers/jobset.js';
 import { createTestNamespace, deleteTestNamespace, eventually } from '../integration/helpers/kube.js';
 import { createTemporalEnv } from '../integration/helpers/temporal.js';
-import { spawnWorker, type WorkerProcess } from '../integration/helpers/worker-process.js';
+import { spawnWorker, stopWorkers, type WorkerProcess } from '../integration/helpers/worker-process.js';
 
 const taskQueue = 'resilience-informer-restart';
 let env: TestWorkflowEnvironment;
@@ -21,12 +21,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const w of workers) {
-    if (w.child.exitCode === null && w.child.signalCode === null) {
-      w.child.kill('SIGTERM');
-      await w.exited;
-    }
-  }
+  await stopWorkers(workers);
   if (ns) await deleteTestNamespace(ns);
   await env?.teardown();
 });

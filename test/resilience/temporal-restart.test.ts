@@ -10,7 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DevServer, JobLedger } from '../integration/helpers/faults.js';
 import { statusEventually } from '../integration/helpers/jobset.js';
 import { createTestNamespace, deleteTestNamespace, sleep } from '../integration/helpers/kube.js';
-import { spawnWorker, type WorkerProcess } from '../integration/helpers/worker-process.js';
+import { spawnWorker, stopWorkers, type WorkerProcess } from '../integration/helpers/worker-process.js';
 import { creatingEntry, expectedOutcome, inFlightMix, outcome, settledStatus, startEntry } from './mix.js';
 
 const taskQueue = 'resilience-temporal';
@@ -28,12 +28,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const w of workers) {
-    if (w.child.exitCode === null && w.child.signalCode === null) {
-      w.child.kill('SIGTERM');
-      await w.exited;
-    }
-  }
+  await stopWorkers(workers);
   await connection?.close();
   await server?.stop();
   if (ns) await deleteTestNamespace(ns);

@@ -7,7 +7,7 @@ import { workflowId } from '../../src/core/naming.js';
 import { JobLedger } from '../integration/helpers/faults.js';
 import { createTestNamespace, deleteTestNamespace, eventually, kube } from '../integration/helpers/kube.js';
 import { createTemporalEnv } from '../integration/helpers/temporal.js';
-import { spawnWorker, type WorkerProcess } from '../integration/helpers/worker-process.js';
+import { spawnWorker, stopWorkers, type WorkerProcess } from '../integration/helpers/worker-process.js';
 import { expectedOutcome, oneJobEntry, outcome, settledStatus, startEntry, type MixEntry } from './mix.js';
 
 const COUNT = 200;
@@ -22,12 +22,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const w of workers) {
-    if (w.child.exitCode === null && w.child.signalCode === null) {
-      w.child.kill('SIGTERM');
-      await w.exited;
-    }
-  }
+  await stopWorkers(workers);
   if (ns) await deleteTestNamespace(ns);
   await env?.teardown();
 });

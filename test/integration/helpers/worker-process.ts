@@ -23,3 +23,13 @@ export function spawnWorker(env: { address: string; taskQueue: string }): Worker
   const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
   return { child, exited, output: () => out };
 }
+
+/** Stops every worker process still running (SIGTERM, then waits for it to exit). */
+export async function stopWorkers(workers: readonly WorkerProcess[]): Promise<void> {
+  for (const w of workers) {
+    if (w.child.exitCode === null && w.child.signalCode === null) {
+      w.child.kill('SIGTERM');
+      await w.exited;
+    }
+  }
+}

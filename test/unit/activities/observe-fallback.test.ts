@@ -3,7 +3,7 @@
 // list) it waits cacheWaitMs for the run's version, then lists the JobSet's Jobs itself.
 import { MockActivityEnvironment } from '@temporalio/testing';
 
-import { createJobSetActivities } from '../../../activities/jobset.js';
+import { createJobSetActivities, type ObserveResult } from '../../../activities/jobset.js';
 import { Label } from '../../../src/api/constants.js';
 import { expandObservation } from '../../../src/core/wire.js';
 import { ChildCache } from '../../../src/k8s/child-cache.js';
@@ -34,7 +34,7 @@ test('a cache that cannot list: the observation falls back to listing the Jobs a
   const children = new ChildCache(kube, { log: () => undefined }).start();
   try {
     const activities = createJobSetActivities(kube, children, { cacheWaitMs: 200 });
-    const result = await new MockActivityEnvironment().run(activities.observeChildren, { jobSet: js, maxWaitMs: 60_000, minResourceVersion: '500' });
+    const result = (await new MockActivityEnvironment().run(activities.observeChildren, { jobSet: js, maxWaitMs: 60_000, minResourceVersion: '500' })) as ObserveResult;
     expect(calls).toEqual(['list Jobs of ns']);
     expect(expandObservation(js, result.compact!).jobs.map((j) => j.name)).toEqual(['train-w-0']);
     // A listed observation carries no version: the run lists until its next write.
