@@ -1,6 +1,6 @@
 // Projects: `unit` (pure logic, no servers); `workflow` (the real workflows on a time-skipping
-// test server over an in-memory fake cluster: no Kubernetes, no dev server; the global setup
-// installs the Java test server once); `integration`, `e2e` (CLI, bridge, kubectl) and
+// test server over an in-memory fake cluster, no Kubernetes; the few tests the Java test server
+// cannot serve use a dev server of their own on a free port; the global setup installs both once); `integration`, `e2e` (CLI, bridge, kubectl) and
 // `resilience` (faults) run against the real Temporal dev server and the real local cluster,
 // started once per run by the global setup. ESM throughout, so jest
 // runs under `node --experimental-vm-modules` (see package.json scripts).

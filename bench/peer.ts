@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { Client, Connection } from '@temporalio/client';
+import proto from '@temporalio/proto';
 
 import { BridgeControllerName } from '../src/api/constants.js';
 import { workflowId } from '../src/core/naming.js';
@@ -191,13 +192,27 @@ async function creationSpans(client: Client, id: string, t0: number): Promise<Re
     if (e.workflowExecutionStartedEventAttributes) spans['workflow started'] = at(e);
     else if (e.workflowTaskCompletedEventAttributes && tasks++ === 0) spans['first workflow task done'] = at(e);
     else if (e.activityTaskScheduledEventAttributes) types.set(String(e.eventId), e.activityTaskScheduledEventAttributes.activityType?.name ?? '?');
-    else if (e.activityTaskCompletedEventAttributes) {
-      const type = types.get(String(e.activityTaskCompletedEventAttributes.scheduledEventId)) ?? '?';
-      spans[`${type} done`] ??= at(e);
-      if (type === 'createJobs') break;
+    else {
+      const done = e.activityTaskCompletedEventAttributes ? { type: types.get(String(e.activityTaskCompletedEventAttributes.scheduledEventId)) ?? '?', at: at(e) } : localActivity(e, t0);
+      if (!done) continue;
+      spans[`${done.type} done`] ??= done.at;
+      if (done.type === 'createJobs') break;
     }
   }
   return spans;
+}
+
+/**
+ * A local activity's type and end (ms after t0) from its marker: the marker is written when the
+ * workflow task completes, the activity's own completion time is in the marker's data.
+ */
+function localActivity(e: proto.temporal.api.history.v1.IHistoryEvent, t0: number): { type: string; at: number } | undefined {
+  const marker = e.markerRecordedEventAttributes;
+  const data = marker?.markerName === 'core_local_activity' ? marker.details?.data?.payloads?.[0]?.data : undefined;
+  if (!data) return undefined;
+  const parsed = JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: string; complete_time?: { seconds?: number; nanos?: number } };
+  const end = parsed.complete_time;
+  return { type: parsed.activity_type ?? '?', at: end ? (end.seconds ?? 0) * 1000 + Math.round((end.nanos ?? 0) / 1e6) - t0 : NaN };
 }
 
 function captured(child: ChildProcess): { text: () => string } {

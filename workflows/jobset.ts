@@ -16,9 +16,11 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   sleep,
+  TimeoutFailure,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -113,6 +115,21 @@ const watch = proxyActivities<JobSetActivities>({
 // Admission is pure work and a dry run whose errors it absorbs: retried until it answers.
 const admission = proxyActivities<JobSetActivities>({ startToCloseTimeout: '2 minutes', retry });
 
+// The same steps as local activities (LOCAL_ACTIVITIES_PATCH): the worker runs them inside the
+// workflow task and records each as a marker, so the Temporal server schedules no activity task and
+// no further workflow task for them. A worker that dies during one fails its workflow task, and
+// the worker that retries the task runs the step again (the steps are idempotent).
+const LOCAL_TIMEOUT = '2 minutes';
+const actLocal = proxyLocalActivities<JobSetActivities>({ startToCloseTimeout: LOCAL_TIMEOUT, retry: { ...retry, maximumAttempts: ACT_ATTEMPTS } });
+const admissionLocal = proxyLocalActivities<JobSetActivities>({ startToCloseTimeout: LOCAL_TIMEOUT, retry });
+/**
+ * The largest act (in Jobs) run as a local activity: one batch of the act activities' requests
+ * (PARALLELISM in activities/jobset.ts), which has nothing to heartbeat between. A larger act is an
+ * activity of its own: it heartbeats between batches, so a worker that dies half way through
+ * 5,000 Jobs hands it to another within the heartbeat timeout.
+ */
+const LOCAL_MAX_JOBS = 50;
+
 const DEFAULT_MAX_PASSES = 500;
 /**
  * Marks runs whose admission (defaults, validation, dry run) is one activity, so the workflow
@@ -129,6 +146,13 @@ const CHILD_UID_PATCH = 'child-uid';
  * item 2: two Temporal round trips fewer before the first Job).
  */
 const FAST_START_PATCH = 'fast-start';
+/**
+ * Marks runs whose short steps are local activities (admission, status writes, Events, and acts on
+ * at most LOCAL_MAX_JOBS Jobs): with 1,000 JobSets starting at once, the Temporal server's work per
+ * activity task and workflow task was the bottleneck (issue 13). Runs started before it replay
+ * with activities.
+ */
+const LOCAL_ACTIVITIES_PATCH = 'local-activities';
 
 /** The workflow's refusal of a JobSet at admission: the field issues as the failure's detail. */
 function refusal(issues: readonly FieldIssue[]): ApplicationFailure {
@@ -137,13 +161,23 @@ function refusal(issues: readonly FieldIssue[]): ApplicationFailure {
 }
 
 /**
- * What a failed act activity means for the JobSet. Anything that is not an activity's failure
- * (a cancellation, a bug) is thrown on.
+ * The failure an act reported: an activity's failure carries it as its cause, a local activity's
+ * failure is that failure itself. Undefined for anything else (a cancellation, a bug).
+ */
+function actCause(err: unknown): Error | undefined {
+  if (isCancellation(err)) return undefined;
+  if (err instanceof ActivityFailure) return err.cause ?? err;
+  return err instanceof ApplicationFailure || err instanceof TimeoutFailure ? err : undefined;
+}
+
+/**
+ * What a failed act means for the JobSet. Anything that is not an act's failure (a cancellation,
+ * a bug) is thrown on.
  */
 function actionFailure(err: unknown, reason: string): ActionFailure {
-  if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
-  const cause = err.cause;
-  return { reason, message: cause?.message ?? err.message, permanent: cause instanceof ApplicationFailure && cause.nonRetryable === true };
+  const cause = actCause(err);
+  if (!cause) throw err;
+  return { reason, message: cause.message, permanent: cause instanceof ApplicationFailure && cause.nonRetryable === true };
 }
 
 export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<FinishedJobSet> {
@@ -181,6 +215,10 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
   let lastDigest: string | undefined;
   const owner = input.owner;
   const target = () => (owner ? { jobSet: js, owner } : { jobSet: js });
+  // Decided before the first command, once per run (a continued run records it again).
+  const local = patched(LOCAL_ACTIVITIES_PATCH);
+  /** The proxy for an act on `jobs` Jobs: local when the run allows it and the act is small. */
+  const actOn = (jobs: number) => (local && jobs <= LOCAL_MAX_JOBS ? actLocal : act);
 
   // Spec changes from Updates bump `specVersion`; the loop records in `appliedVersion` the
   // version its last completed pass acted on, so an Update returns the status that reflects it.
@@ -281,12 +319,12 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
   const perform = async (action: Action): Promise<Written> => {
     switch (action.type) {
       case 'EnsureService':
-        return act.ensureService.executeWithOptions({ summary: 'ensure the headless Service' }, [target()]);
+        return actOn(0).ensureService.executeWithOptions({ summary: 'ensure the headless Service' }, [target()]);
       case 'EnsurePVCs':
-        return act.ensurePVCs.executeWithOptions({ summary: 'ensure the PVCs' }, [target()]);
+        return actOn(0).ensurePVCs.executeWithOptions({ summary: 'ensure the PVCs' }, [target()]);
       // Lists of Jobs travel as index ranges (src/core/wire.ts): 5,000 names would not fit a payload.
       case 'CreateJobs':
-        return act.createJobs.executeWithOptions(
+        return actOn(action.jobs.length).createJobs.executeWithOptions(
           { summary: `${action.ensureService ? 'Service, ' : ''}${action.ensurePVCs ? 'PVCs, ' : ''}create ${action.jobs.length} Job(s), restart attempt ${status.restarts}` },
           [
             {
@@ -299,16 +337,16 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
           ],
         );
       case 'DeleteJobs':
-        return act.deleteJobs.executeWithOptions(
+        return actOn(action.names.length).deleteJobs.executeWithOptions(
           { summary: `delete ${action.names.length} Job(s): ${action.names.slice(0, 3).join(', ')}${action.names.length > 3 ? ', ...' : ''}` },
           [{ namespace, jobSetName: name, encoded: encodeJobNames(js, action.names.map((n) => ({ name: n }))) }],
         );
       case 'SuspendJobs':
-        return act.suspendJobs.executeWithOptions({ summary: `suspend ${action.names.length} Job(s)` }, [
+        return actOn(action.names.length).suspendJobs.executeWithOptions({ summary: `suspend ${action.names.length} Job(s)` }, [
           { namespace, jobSetName: name, encoded: encodeJobNames(js, action.names.map((n) => ({ name: n }))) },
         ]);
       case 'ResumeJobs':
-        return act.resumeJobs.executeWithOptions({ summary: `resume ${action.jobs.length} Job(s)` }, [{ ...target(), encoded: encodeJobNames(js, action.jobs) }]);
+        return actOn(action.jobs.length).resumeJobs.executeWithOptions({ summary: `resume ${action.jobs.length} Job(s)` }, [{ ...target(), encoded: encodeJobNames(js, action.jobs) }]);
       default:
         return assertNever(action);
     }
@@ -323,7 +361,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     // The custom resource (bridge) shows the same status object, for kubectl get/wait/describe.
     if (!owner) return;
     try {
-      await act.writeStatus.executeWithOptions({ summary: 'write status to the JobSet resource' }, [{ ...target(), status }]);
+      await actOn(0).writeStatus.executeWithOptions({ summary: 'write status to the JobSet resource' }, [{ ...target(), status }]);
       statusDirty = false;
     } catch (err) {
       actionFailure(err, 'StatusUpdateFailed');
@@ -351,7 +389,8 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
         // Recorded before the cache, an act activity's result is empty: the version is unknown.
         freshAsOf = written ? advance(freshAsOf, written.resourceVersion) : undefined;
       } catch (err) {
-        if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === OwnerDeletedFailure) throw err.cause;
+        const cause = actCause(err);
+        if (cause instanceof ApplicationFailure && cause.type === OwnerDeletedFailure) throw cause;
         failure ??= actionFailure(err, failureReason(action, err));
         // It may have written part of its work.
         freshAsOf = undefined;
@@ -367,7 +406,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     const events = [...decision.events, ...after.events];
     if (events.length > 0) {
       try {
-        await act.emitEvents.executeWithOptions({ summary: events.map((e) => e.reason).join(', ') }, [{ ...target(), events }]);
+        await actOn(0).emitEvents.executeWithOptions({ summary: events.map((e) => e.reason).join(', ') }, [{ ...target(), events }]);
         // Reported once each: a Job whose labels stay malformed is not announced on every pass.
         reportedMalformedJobs = decision.malformedJobs;
       } catch (err) {
@@ -402,7 +441,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     publish();
     await writeStatus();
     try {
-      await act.emitEvents.executeWithOptions({ summary: EventReason.ValidationFailed }, [
+      await actOn(0).emitEvents.executeWithOptions({ summary: EventReason.ValidationFailed }, [
         { ...target(), events: [{ type: 'Warning', reason: EventReason.ValidationFailed, message: `invalid JobSet: ${issues.map(formatIssue).join('; ')}`.slice(0, 1024) }] },
       ]);
     } catch (err) {
@@ -420,7 +459,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     admit(input.jobSet);
     giveUid();
   } else if (patched(ADMISSION_PATCH)) {
-    const verdict = await admission.admitJobSet.executeWithOptions({ summary: 'admission: validate and dry-run the JobSet' }, [
+    const verdict = await (local ? admissionLocal : admission).admitJobSet.executeWithOptions({ summary: 'admission: validate and dry-run the JobSet' }, [
       { jobSet: input.jobSet, uid: workflowInfo().firstExecutionRunId, ...(owner ? { owner } : {}) },
     ]);
     if ('invalid' in verdict) return refuse(verdict.invalid);
@@ -537,7 +576,8 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
 
 /** The reason of a failed action; a CreateJobs that also ensured the Service or PVCs says which step failed. */
 function failureReason(action: Action, err: unknown): string {
-  const type = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause.type : undefined;
+  const cause = actCause(err);
+  const type = cause instanceof ApplicationFailure ? cause.type : undefined;
   if (action.type === 'CreateJobs' && (type === EventReason.HeadlessServiceCreationFailed || type === EventReason.PVCCreationFailed)) return type;
   return ActionFailureReason[action.type];
 }

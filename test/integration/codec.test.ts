@@ -178,8 +178,11 @@ describe('issue 12 item 7: payload codec', () => {
     expect(Buffer.from(start.metadata?.encoding ?? new Uint8Array()).toString()).toBe('binary/encrypted');
     expect(Buffer.from(start.metadata?.['encryption-key-id'] ?? new Uint8Array()).toString()).toBe(codecKeyId(key));
     // Every payload the SDKs write is encrypted: inputs, results, activity and Update payloads. Only
-    // search attributes stay readable (the server indexes them; they hold namespace, name, state).
-    const payloads = payloadsIn(events).filter((p) => !/\.(searchAttributes|indexedFields|patch-data)\./.test(p.path));
+    // search attributes stay readable (the server indexes them; they hold namespace, name, state),
+    // and the SDK's own marker data: a patch's ID, a local activity's type, attempt and times (its
+    // result is a payload of its own, encrypted).
+    const payloads = payloadsIn(events).filter((p) => !/\.(searchAttributes|indexedFields|patch-data)\./.test(p.path) && !/markerRecordedEventAttributes\.details\.data\./.test(p.path));
+    expect(payloads.some((p) => /markerRecordedEventAttributes\.details\.result\./.test(p.path))).toBe(true);
     expect(payloads.length).toBeGreaterThan(10);
     expect(payloads.filter((p) => p.encoding !== 'binary/encrypted')).toEqual([]);
     expect(worker?.output()).toContain(`payloads encrypted with key ${codecKeyId(key)}`);

@@ -18,7 +18,7 @@ import { jobSetWorkflow } from '../../workflows/jobset.js';
 import { resumeUpdate, suspendUpdate } from '../../workflows/messages.js';
 import { makeJobSet, makeReplicatedJob } from '../unit/core/builders.js';
 import { FakeCluster, type ActivityName, type Hold } from './fake-cluster.js';
-import { createFakeClusterWorker, createTimeSkippingEnv } from './temporal.js';
+import { createFakeClusterWorker, createTestEnv } from './temporal.js';
 
 // A live Update returns within a few passes (well under a second); a deadlocked one never does.
 const BOUND_MS = 20_000;
@@ -87,7 +87,7 @@ async function acceptWhileHeld(handle: Handle, hold: Hold, kinds: readonly Kind[
  * time-skipping server (per test: a failed test's stuck workflow cannot touch the next one).
  */
 async function withJobSet(cluster: FakeCluster, body: (handle: Handle) => Promise<void>): Promise<void> {
-  const env = await createTimeSkippingEnv();
+  const env = await createTestEnv();
   try {
     const worker = await createFakeClusterWorker(env, TASK_QUEUE, cluster);
     await worker.runUntil(async () => {
