@@ -10,6 +10,7 @@ import { payloadCodec } from '../src/codec/data-converter.js';
 import { codecEndpoint, parseCorsOrigins } from '../src/codec/server.js';
 import { ChildCache } from '../src/k8s/child-cache.js';
 import { loadKubeConfig, makeKubeClients } from '../src/k8s/client.js';
+import { workflowSource } from './bundle.js';
 import type { WorkerConfig } from './config.js';
 import { tlsOptions } from './connection.js';
 import { startHttpServer } from './http.js';
@@ -53,7 +54,7 @@ export async function createWorker(config: WorkerConfig, options: CreateWorkerOp
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.JOBSET_TASK_QUEUE,
-    workflowsPath,
+    ...(await workflowSource(workflowsPath, (msg) => console.error(`jobset worker: ${msg}`))),
     // Payloads are encrypted and decrypted here, outside the workflow sandbox: workflow code
     // sees plain values, Temporal's history only ciphertext.
     dataConverter: { payloadCodecs: [codec] },
