@@ -50,6 +50,11 @@ export interface ObserveResult {
   digest: string;
   /** The version the observation reflects, when comparable: the next observe's minResourceVersion. */
   resourceVersion?: string;
+  /**
+   * Changes to these children signal the workflow (`childrenChanged`, worker/child-signals.ts):
+   * the run may wait for that signal instead of an observe activity.
+   */
+  signalled?: true;
 }
 
 /** The admission verdict. */
@@ -358,6 +363,7 @@ export function createJobSetActivities(kube: KubeClients, children: ChildCache, 
           compact: compactObservation(js, observation),
           digest: observationDigest(observation),
           ...(comparable(resourceVersion) ? { resourceVersion } : {}),
+          ...(children.signalling(namespace) ? { signalled: true as const } : {}),
           size: jobs.length,
         };
       };

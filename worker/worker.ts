@@ -1,6 +1,7 @@
 // The worker: hosts the JobSet workflows and the Kubernetes activities on one task queue.
 import { fileURLToPath } from 'node:url';
 
+import { Client, Connection } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 
@@ -11,6 +12,7 @@ import { codecEndpoint, parseCorsOrigins } from '../src/codec/server.js';
 import { ChildCache } from '../src/k8s/child-cache.js';
 import { loadKubeConfig, makeKubeClients } from '../src/k8s/client.js';
 import { workflowSource } from './bundle.js';
+import { signalChildChanges } from './child-signals.js';
 import type { WorkerConfig } from './config.js';
 import { tlsOptions } from './connection.js';
 import { startHttpServer } from './http.js';
@@ -47,6 +49,9 @@ export async function createWorker(config: WorkerConfig, options: CreateWorkerOp
     serverName: config.TEMPORAL_TLS_SERVER_NAME,
   });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS, ...(tls ? { tls } : {}) });
+  // The client the child cache signals workflows with (signals carry no payload: no codec).
+  const signalConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, ...(tls ? { tls } : {}) });
+  const signalClient = new Client({ connection: signalConnection, namespace: config.TEMPORAL_NAMESPACE });
   const kube = makeKubeClients(loadKubeConfig(config.KUBECONFIG));
   // One list + watch of child Jobs and Services for every JobSet this worker observes.
   const children = new ChildCache(kube, config.JOBSET_NAMESPACES ? { namespaces: config.JOBSET_NAMESPACES } : {});
@@ -73,11 +78,15 @@ export async function createWorker(config: WorkerConfig, options: CreateWorkerOp
     worker,
     children,
     async run() {
+      // Attached before the cache lists: its first list wakes every JobSet it holds.
+      const stopSignals = signalChildChanges(children, signalClient.workflow);
       children.start();
       try {
         await worker.run();
       } finally {
+        stopSignals();
         await children.stop();
+        await signalConnection.close();
       }
     },
   };

@@ -43,6 +43,7 @@ import { ttlExpiry } from '../src/core/ttl.js';
 import type { Action, Observation } from '../src/core/types.js';
 import {
   admittedUpdate,
+  childrenChangedSignal,
   InvalidJobSetFailure,
   jobSetQuery,
   JobSetFailedFailure,
@@ -121,7 +122,8 @@ const admission = proxyActivities<JobSetActivities>({ startToCloseTimeout: '2 mi
 // the worker that retries the task runs the step again (the steps are idempotent).
 const LOCAL_TIMEOUT = '2 minutes';
 const actLocal = proxyLocalActivities<JobSetActivities>({ startToCloseTimeout: LOCAL_TIMEOUT, retry: { ...retry, maximumAttempts: ACT_ATTEMPTS } });
-const admissionLocal = proxyLocalActivities<JobSetActivities>({ startToCloseTimeout: LOCAL_TIMEOUT, retry });
+/** Admission and reads: retried until they answer, like the activities they replace. */
+const localUntilDone = proxyLocalActivities<JobSetActivities>({ startToCloseTimeout: LOCAL_TIMEOUT, retry });
 /**
  * The largest act (in Jobs) run as a local activity: one batch of the act activities' requests
  * (PARALLELISM in activities/jobset.ts), which has nothing to heartbeat between. A larger act is an
@@ -153,6 +155,19 @@ const FAST_START_PATCH = 'fast-start';
  * with activities.
  */
 const LOCAL_ACTIVITIES_PATCH = 'local-activities';
+/**
+ * Marks runs that, between changes, wait for the workers' `childrenChanged` signal
+ * (worker/child-signals.ts) instead of an observe activity, and read their children in a local
+ * activity: a waiting JobSet holds no activity, no heartbeat and no watch, only a timer (issue 13
+ * item 3). Runs started before it wait on the activity. Only runs with local activities take it.
+ */
+const SIGNALLED_OBSERVE_PATCH = 'signalled-observe';
+/**
+ * How long a run waiting for the signal waits before it reads its children anyway. A safety net
+ * only: failed signals are sent again, and a worker's cache that starts or re-lists signals every
+ * JobSet it holds.
+ */
+const SIGNALLED_RESYNC_MS = 30 * 60_000;
 
 /** The workflow's refusal of a JobSet at admission: the field issues as the failure's detail. */
 function refusal(issues: readonly FieldIssue[]): ApplicationFailure {
@@ -219,6 +234,12 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
   const local = patched(LOCAL_ACTIVITIES_PATCH);
   /** The proxy for an act on `jobs` Jobs: local when the run allows it and the act is small. */
   const actOn = (jobs: number) => (local && jobs <= LOCAL_MAX_JOBS ? actLocal : act);
+  const signalled = local && patched(SIGNALLED_OBSERVE_PATCH);
+  // Set by the signal, cleared as a read starts: a change signalled during a read is read again.
+  let childrenChanged = false;
+  // The last read said the worker's cache signals changes to these children.
+  let signalledChildren = false;
+  setHandler(childrenChangedSignal, () => void (childrenChanged = true));
 
   // Spec changes from Updates bump `specVersion`; the loop records in `appliedVersion` the
   // version its last completed pass acted on, so an Update returns the status that reflects it.
@@ -307,6 +328,27 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
       observeScope = undefined;
     }
   };
+
+  /**
+   * With SIGNALLED_OBSERVE_PATCH: reads the children at once in a local activity when `immediate`;
+   * otherwise waits for the `childrenChanged` signal, an Update or the resync, then reads them. A
+   * JobSet whose children the worker does not signal (a namespace its cache does not cover)
+   * observes with the activity, which watches on its own.
+   */
+  const observeSignalled = async (immediate: boolean): Promise<ObserveResult | undefined> => {
+    if (!immediate) {
+      if (!signalledChildren) return observe(false);
+      const mine = specVersion;
+      await condition(() => childrenChanged || specVersion !== mine, input.observeMaxWaitMs ?? SIGNALLED_RESYNC_MS);
+    }
+    childrenChanged = false;
+    const observed = await localUntilDone.observeChildren.executeWithOptions({ summary: `read child Jobs of ${namespace}/${name}` }, [
+      { ...target(), maxWaitMs: 0, ...(freshAsOf !== undefined ? { minResourceVersion: freshAsOf } : {}) },
+    ]);
+    signalledChildren = observed.signalled === true;
+    return observed;
+  };
+  const observeNext = (immediate: boolean) => (signalled ? observeSignalled(immediate) : observe(immediate));
 
   /**
    * The latest resourceVersion this run wrote or observed (src/core/resource-version.ts): an
@@ -459,7 +501,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     admit(input.jobSet);
     giveUid();
   } else if (patched(ADMISSION_PATCH)) {
-    const verdict = await (local ? admissionLocal : admission).admitJobSet.executeWithOptions({ summary: 'admission: validate and dry-run the JobSet' }, [
+    const verdict = await (local ? localUntilDone : admission).admitJobSet.executeWithOptions({ summary: 'admission: validate and dry-run the JobSet' }, [
       { jobSet: input.jobSet, uid: workflowInfo().firstExecutionRunId, ...(owner ? { owner } : {}) },
     ]);
     if ('invalid' in verdict) return refuse(verdict.invalid);
@@ -499,7 +541,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
         lastObservation = known;
         known = undefined;
       } else {
-        const observed = await observe(immediate);
+        const observed = await observeNext(immediate);
         if (observed) {
           lastObservation = observed.compact ? expandObservation(js, observed.compact) : observed.observation;
           lastDigest = observed.digest;
@@ -534,7 +576,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     // A run that starts terminal (the bridge finishing a JobSet whose workflow was ended from
     // outside) observes first.
     if (!lastObservation) {
-      const observed = await observe(true);
+      const observed = await observeNext(true);
       if (observed) lastObservation = observed.compact ? expandObservation(js, observed.compact) : observed.observation;
     }
     if (lastObservation) await pass(lastObservation);

@@ -1,6 +1,7 @@
-// Queries and Updates of the JobSet workflow, declared once and imported by the workflow and by
-// every client (SDK, CLI, bridge) so the two sides cannot drift.
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+// Queries, Updates and the signal of the JobSet workflow, declared once and imported by the
+// workflow and by every client (SDK, CLI, bridge, the worker's child signals) so the two sides
+// cannot drift.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 import type { JobSet, JobSetStatus } from '../src/api/schema.js';
 import type { ResumeRequest, SuspendRequest } from '../src/api/updates.js';
@@ -28,6 +29,12 @@ export const resumeUpdate = defineUpdate<JobSetStatus, [ResumeRequest]>('resume'
  * (Update-with-start), so `submit` of a spec the cluster refuses fails at once and creates nothing.
  */
 export const admittedUpdate = defineUpdate<JobSetStatus, []>('admitted');
+
+/**
+ * The JobSet's child Jobs or headless Service changed (sent by the workers' child caches,
+ * worker/child-signals.ts): a run waiting for its children to change observes them again.
+ */
+export const childrenChangedSignal = defineSignal<[]>('childrenChanged');
 
 /** Failure type of a run that refused its JobSet at admission; its only detail is the FieldIssue list. */
 export const InvalidJobSetFailure = 'InvalidJobSet';

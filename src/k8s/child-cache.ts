@@ -21,6 +21,18 @@ export type ChildChange = 'job' | 'service';
 
 type Listener = (change: ChildChange) => void;
 
+/** A change as the cache-wide watchers hear it (src/k8s/child-signals.ts). */
+export interface KeyedChange {
+  namespace: string;
+  jobSetName: string;
+  change: ChildChange;
+  /** The JobSet UID the changed Job carries (absent for Services and re-lists). */
+  uid?: string;
+  /** How many Jobs the cache holds for this JobSet name. */
+  jobs: number;
+}
+type Notify = (key: string, change: ChildChange, uid?: string) => void;
+
 /** Jobs and Services of one scope (a namespace, or all of them). */
 class Scope {
   /** `namespace/jobSetName` -> job name -> Job. */
@@ -34,7 +46,7 @@ class Scope {
   constructor(
     kube: KubeClients,
     namespace: string | undefined,
-    private readonly notify: (key: string, change: ChildChange) => void,
+    private readonly notify: Notify,
     log: (message: string) => void,
   ) {
     const selector = Label.JobSetName;
@@ -96,18 +108,27 @@ class Scope {
         const jobs = this.jobs.get(key);
         jobs?.delete(job.metadata?.name ?? '');
         if (jobs?.size === 0) this.jobs.delete(key);
-      } else this.put(job);
-      this.notify(key, 'job');
+        this.notify(key, 'job', job.metadata?.labels?.[Label.JobSetUID]);
+      } else if (this.put(job)) this.notify(key, 'job', job.metadata?.labels?.[Label.JobSetUID]);
     }
     this.advance(rv);
   }
 
-  private put(job: V1Job): void {
+  /**
+   * Stores the Job; false when what the decision reads of it did not change (the Job controller
+   * rewrites a Job's status many times over its life with nothing the observation keeps: no
+   * listener hears of those, no workflow is woken).
+   */
+  private put(job: V1Job): boolean {
     const key = jobKey(job);
-    if (!key) return;
+    if (!key) return false;
     let jobs = this.jobs.get(key);
     if (!jobs) this.jobs.set(key, (jobs = new Map()));
-    jobs.set(job.metadata?.name ?? '', toObservedJob(job));
+    const name = job.metadata?.name ?? '';
+    const observed = toObservedJob(job);
+    const before = jobs.get(name);
+    jobs.set(name, observed);
+    return before === undefined || JSON.stringify(before) !== JSON.stringify(observed);
   }
 
   private replaceServices(items: V1Service[]): void {
@@ -144,11 +165,18 @@ export interface ChildCacheOptions {
 export class ChildCache {
   private readonly scopes = new Map<string, Scope>();
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly watchers = new Set<(change: KeyedChange) => void>();
 
   constructor(kube: KubeClients, private readonly options: ChildCacheOptions = {}) {
     const log = options.log ?? ((m: string) => console.error(`jobset worker: child cache: ${m}`));
-    const notify = (key: string, change: ChildChange) => {
+    const notify: Notify = (key, change, uid) => {
       for (const l of this.listeners.get(key) ?? []) l(change);
+      if (this.watchers.size === 0) return;
+      const slash = key.indexOf('/');
+      const namespace = key.slice(0, slash);
+      const jobs = this.scope(namespace)?.jobs.get(key)?.size ?? 0;
+      const keyed: KeyedChange = { namespace, jobSetName: key.slice(slash + 1), change, jobs, ...(uid ? { uid } : {}) };
+      for (const w of this.watchers) w(keyed);
     };
     for (const namespace of options.namespaces ?? [undefined]) {
       this.scopes.set(namespace ?? '', new Scope(kube, namespace, notify, log));
@@ -211,6 +239,20 @@ export class ChildCache {
       set.delete(listener);
       if (set.size === 0) this.listeners.delete(key);
     };
+  }
+
+  /**
+   * Calls `watcher` on every change to any JobSet's children until the returned function is
+   * called. While one is attached the cache is `signalling`: something wakes the workflows.
+   */
+  watchAll(watcher: (change: KeyedChange) => void): () => void {
+    this.watchers.add(watcher);
+    return () => void this.watchers.delete(watcher);
+  }
+
+  /** Whether changes to the namespace's children reach a cache-wide watcher (a ChildSignaler). */
+  signalling(namespace: string): boolean {
+    return this.watchers.size > 0 && this.covers(namespace);
   }
 
   private scope(namespace: string): Scope | undefined {

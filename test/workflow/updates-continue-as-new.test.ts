@@ -95,6 +95,9 @@ async function withJobSet(cluster: FakeCluster, body: (handle: Handle) => Promis
         taskQueue: TASK_QUEUE,
         workflowId: workflowId('ns', 'train'),
         args: [{ jobSet, maxPassesPerRun: 1 }],
+        // An Update reaches the workflow in a workflow task: while a held local activity keeps
+        // one open, the worker hands the task back (and the Update in) at 80 % of this timeout.
+        workflowTaskTimeout: '2 seconds',
       });
       // A failed test leaves Updates waiting for their results; the abort ends those calls
       // before the server goes, and releasing the holds lets the worker shut down.

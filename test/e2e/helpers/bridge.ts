@@ -13,6 +13,7 @@ import { BridgeControllerName } from '../../../src/api/constants.js';
 import { JobSetBridge } from '../../../src/bridge/bridge.js';
 import { ChildCache } from '../../../src/k8s/child-cache.js';
 import { makeKubeClients, type KubeClients } from '../../../src/k8s/client.js';
+import { signalChildChanges } from '../../../worker/child-signals.js';
 import { startHttpServer, type RunningHttpServer } from '../../../worker/http.js';
 import { WorkerMetrics } from '../../../worker/metrics.js';
 import { eventually, kube } from '../../integration/helpers/kube.js';
@@ -119,8 +120,13 @@ export async function startWorkerStack(
   const metrics = new WorkerMetrics();
   const activityErrors: string[] = [];
   const native = await NativeConnection.connect({ address: address() });
-  // Its own cache, over the stack's clients (the RBAC test gives it the worker's permissions).
-  const children = new ChildCache(kubeClients, { log: () => undefined }).start();
+  const connection = await Connection.connect({ address: address() });
+  const client = new Client({ connection });
+  // Its own cache, over the stack's clients (the RBAC test gives it the worker's permissions),
+  // waking workflows as a worker's does.
+  const children = new ChildCache(kubeClients, { log: () => undefined });
+  const stopSignals = signalChildChanges(children, client.workflow, { log: () => undefined });
+  children.start();
   const worker = await Worker.create({
     connection: native,
     taskQueue,
@@ -151,9 +157,8 @@ export async function startWorkerStack(
     healthy: () => worker.getState() !== 'FAILED',
     ready: () => worker.getState() === 'RUNNING',
   });
-  const connection = await Connection.connect({ address: address() });
   return {
-    client: new Client({ connection }),
+    client,
     metrics,
     http,
     activityErrors,
@@ -161,6 +166,7 @@ export async function startWorkerStack(
       await http.close();
       worker.shutdown();
       await running;
+      stopSignals();
       await children.stop();
       await native.close();
       await connection.close();

@@ -9,7 +9,7 @@ import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 
 import { createActivities } from '../../../activities/index.js';
-import { childCache, kube } from '../../integration/helpers/kube.js';
+import { kube, signallingChildCache } from '../../integration/helpers/kube.js';
 import { workflowBundle } from '../../integration/helpers/temporal.js';
 
 export const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -52,16 +52,17 @@ export interface TestWorker {
 /** A JobSet worker in this process on `taskQueue` of the shared dev server, and a client for checks. */
 export async function startWorker(taskQueue: string): Promise<TestWorker> {
   const native = await NativeConnection.connect({ address: address() });
+  const connection = await Connection.connect({ address: address() });
+  const client = new Client({ connection });
   const worker = await Worker.create({
     connection: native,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities(kube(), childCache()),
+    activities: createActivities(kube(), signallingChildCache(client.workflow)),
   });
   const running = worker.run();
-  const connection = await Connection.connect({ address: address() });
   return {
-    client: new Client({ connection }),
+    client,
     async stop() {
       worker.shutdown();
       await running;

@@ -15,7 +15,7 @@ import type { JobSet, JobSetInput, JobSetStatus } from '../../../src/api/schema.
 import { workflowId } from '../../../src/core/naming.js';
 import { jobSetWorkflow, type JobSetWorkflowInput } from '../../../workflows/jobset.js';
 import { statusQuery, type FinishedJobSet } from '../../../workflows/messages.js';
-import { createTestNamespace, deleteTestNamespace, childCache, eventually, kube } from './kube.js';
+import { createTestNamespace, deleteTestNamespace, eventually, kube, signallingChildCache } from './kube.js';
 import { createTemporalEnv, workflowBundle } from './temporal.js';
 
 export async function createJobSetWorker(env: TestWorkflowEnvironment, taskQueue: string): Promise<Worker> {
@@ -23,7 +23,7 @@ export async function createJobSetWorker(env: TestWorkflowEnvironment, taskQueue
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities(kube(), childCache()),
+    activities: createActivities(kube(), signallingChildCache(env.client.workflow)),
   });
 }
 

@@ -1,9 +1,12 @@
 // Per-test Kubernetes namespaces on the real local cluster, so tests never see each other's objects.
 import { randomBytes } from 'node:crypto';
 
+import type { WorkflowClient } from '@temporalio/client';
+
 import { ChildCache } from '../../../src/k8s/child-cache.js';
 import { loadKubeConfig, makeKubeClients, type KubeClients } from '../../../src/k8s/client.js';
 import { isNotFound } from '../../../src/k8s/errors.js';
+import { signalChildChanges } from '../../../worker/child-signals.js';
 
 let clients: KubeClients | undefined;
 
@@ -24,7 +27,18 @@ export function childCache(): ChildCache {
   return children;
 }
 
+let detachSignals: (() => void) | undefined;
+
+/** The shared cache, waking the workflows of `client` on changes as a worker's does (worker/child-signals.ts). */
+export function signallingChildCache(client: WorkflowClient): ChildCache {
+  const cache = childCache();
+  detachSignals ??= signalChildChanges(cache, client, { log: () => undefined });
+  return cache;
+}
+
 export async function stopChildCache(): Promise<void> {
+  detachSignals?.();
+  detachSignals = undefined;
   await children?.stop();
   children = undefined;
 }
