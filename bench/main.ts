@@ -11,9 +11,10 @@
 // Completed and prints what its history holds: the largest payload and the events per run.
 //
 //   npm run bench -- --peer upstream [--runs 3] [--replicas 10,50,200] [--restart-replicas 50]
-//                    [--burst 100] [--only creation,restart,throughput] [--scale N]
+//                    [--burst 100] [--only creation,restart,throughput] [--scale N] [--workers W]
 // runs the same scenarios through kubectl against the upstream controller and ours (bench/peer.ts)
-// and writes the table into docs/bench.md.
+// and writes the table into docs/bench.md. Ours runs W worker processes (default: 2 with --scale,
+// else 1).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
@@ -57,6 +58,7 @@ const { values: args } = parseArgs({
     'large-replicas': { type: 'string', default: '5000' },
     peer: { type: 'string' },
     burst: { type: 'string', default: '100' },
+    workers: { type: 'string' },
     address: { type: 'string', default: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' },
   },
 });
@@ -514,11 +516,14 @@ async function peer(startedAt: Date): Promise<void> {
     restartReplicas,
     burst: Number(args.burst),
     concurrent: scaleN,
+    // Two workers share the scale run (issue 13: 10,000 JobSets on two workers); one otherwise.
+    workers: Number(args.workers ?? (scaleN > 0 ? 2 : 1)),
     failAfter,
     address: args.address,
     only,
     log,
   };
+  if (!Number.isInteger(options.workers) || options.workers < 1) throw new Error(`--workers ${args.workers}: a whole number of worker processes, at least 1`);
   log(`peer benchmark against upstream: runs ${runs}; sections ${[...only].join(', ')}${scaleN ? `, ${scaleN} concurrent` : ''}`);
   const result = await peerBench(options);
   const out = peerTable(result.rows, result.processes);

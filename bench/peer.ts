@@ -24,6 +24,7 @@ import proto from '@temporalio/proto';
 
 import { BridgeControllerName } from '../src/api/constants.js';
 import { workflowId } from '../src/core/naming.js';
+import { statusQuery } from '../workflows/messages.js';
 import { JobSetNamespaceKey } from '../workflows/search-attributes.js';
 import {
   apiRequestCounts,
@@ -50,6 +51,8 @@ export interface PeerOptions {
   burst: number;
   /** N concurrent long-running single-pod JobSets (0: skipped). */
   concurrent: number;
+  /** Our worker processes on the task queue (Temporal shares the JobSets out between them). */
+  workers: number;
   failAfter: string;
   address: string;
   only: Set<string>;
@@ -77,6 +80,8 @@ interface Proc {
 /** One controller: the processes it needs and what it puts in spec.managedBy. */
 interface Side {
   name: SideName;
+  /** Reads one JobSet's status the way its users do (ours: the workflow's status query). */
+  query?(namespace: string, name: string): Promise<void>;
   /** Where the time went in one JobSet's creation (ours: from its workflow history). */
   spans?(namespace: string, name: string, t0: number): Promise<Record<string, number>>;
   managedBy?: string;
@@ -134,12 +139,12 @@ async function startUpstream(log: (m: string) => void): Promise<Side> {
   };
 }
 
-/** Our worker and bridge (both on a fresh task queue) and the local Temporal dev server. */
-async function startOurs(address: string, log: (m: string) => void): Promise<Side> {
+/** Our workers and bridge (all on a fresh task queue) and the local Temporal dev server. */
+async function startOurs(address: string, workerCount: number, log: (m: string) => void): Promise<Side> {
   const taskQueue = `peer-${Date.now().toString(36)}`;
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
-  const worker = WorkerProcess.start(address, taskQueue, { JOBSET_HTTP_PORT: String(WORKER_HTTP_PORT) });
+  const workers = Array.from({ length: workerCount }, (_, i) => WorkerProcess.start(address, taskQueue, { JOBSET_HTTP_PORT: String(WORKER_HTTP_PORT + i) }));
   const bridge = spawn(process.execPath, [`${root}bin/jobset`, 'bridge', '--address', address, '--task-queue', taskQueue, '--http-port', String(BRIDGE_HTTP_PORT)], {
     cwd: root,
     env: { ...process.env, JOBSET_TASK_QUEUE: taskQueue },
@@ -147,17 +152,21 @@ async function startOurs(address: string, log: (m: string) => void): Promise<Sid
   });
   const output = captured(bridge);
   await until('the bridge to be ready', bridge, output, async () => (await fetch(`http://127.0.0.1:${BRIDGE_HTTP_PORT}/readyz`)).ok);
-  await until('the worker to poll its task queue', worker.child, { text: () => worker.output() }, async () => (await fetch(`http://127.0.0.1:${WORKER_HTTP_PORT}/readyz`)).ok);
+  for (const [i, worker] of workers.entries()) {
+    await until('the worker to poll its task queue', worker.child, { text: () => worker.output() }, async () => (await fetch(`http://127.0.0.1:${WORKER_HTTP_PORT + i}/readyz`)).ok);
+  }
   const server = Number(readFileSync(`${process.env.JOBSET_STATE_DIR ?? `${root}.state`}/temporal/pid`, 'utf8').trim());
-  log(`ours: worker pid ${worker.child.pid}, bridge pid ${bridge.pid}, Temporal dev server pid ${server}, task queue ${taskQueue}`);
+  const workerName = (i: number) => (workerCount === 1 ? 'worker' : `worker ${i + 1}`);
+  log(`ours: ${workers.map((w, i) => `${workerName(i)} pid ${w.child.pid}`).join(', ')}, bridge pid ${bridge.pid}, Temporal dev server pid ${server}, task queue ${taskQueue}`);
   return {
     name: 'ours',
     managedBy: BridgeControllerName,
     procs: [
-      { name: 'worker', pid: worker.child.pid! },
+      ...workers.map((w, i) => ({ name: workerName(i), pid: w.child.pid! })),
       { name: 'bridge', pid: bridge.pid! },
       { name: 'Temporal dev server', pid: server },
     ],
+    query: async (namespace, name) => void (await client.workflow.getHandle(workflowId(namespace, name)).query(statusQuery)),
     spans: (namespace, name, t0) => creationSpans(client, workflowId(namespace, name), t0),
     // The workflow's cleanup may still be running after the resource is gone; it must end
     // before the next run starts (and before the worker stops).
@@ -171,7 +180,7 @@ async function startOurs(address: string, log: (m: string) => void): Promise<Sid
     },
     async stop() {
       await stopProcess(bridge);
-      await worker.stop();
+      await Promise.all(workers.map((w) => w.stop()));
       await connection.close();
     },
   };
@@ -388,7 +397,11 @@ async function burst(side: Side, tracker: Tracker, n: number, run: number): Prom
   return { ...f, 'apiserver requests per JobSet': requests / n };
 }
 
-/** `n` long-running single-pod JobSets at once, until all pods Running. */
+/**
+ * `n` long-running single-pod JobSets at once, until all pods Running; then, with all of them
+ * running, the side's status read of 20 of them (ours: the status query) and one more JobSet
+ * whose pod fails: from its Job's Failed condition to the JobSet's (maxRestarts 0).
+ */
 async function concurrent(side: Side, tracker: Tracker, n: number): Promise<Figures> {
   const prefix = `${side.name[0]}n-`;
   const mine = (js: string) => js.startsWith(prefix);
@@ -399,7 +412,24 @@ async function concurrent(side: Side, tracker: Tracker, n: number): Promise<Figu
     await create(names.slice(i, i + 500).map((x) => resource(side, tracker.namespace, x, [{ name: 'w', replicas: 1, annotations: { 'kwok-sim/run-duration': '2h' } }])));
   }
   const t0 = await arrived;
-  const f = { 'all pods Running': (await running) - t0 };
+  const f: Figures = { 'all pods Running': (await running) - t0 };
+  await sleep(10_000);
+  if (side.query) {
+    const times: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const q0 = performance.now();
+      await side.query(tracker.namespace, names[Math.floor(Math.random() * n)]!);
+      times.push(performance.now() - q0);
+    }
+    f['status query (median of 20)'] = stat(times).median;
+  }
+  const failing = `${prefix}fail`;
+  const failed = tracker.until(`${failing} Failed`, () => tracker.jobSets.get(failing)?.failed === true, 300_000);
+  await create([resource(side, tracker.namespace, failing, [{ name: 'w', replicas: 1, annotations: { 'kwok-sim/run-duration': '5s', 'kwok-sim/fail': 'true' } }])]);
+  const jobSetFailed = await failed;
+  const jobFailed = tracker.firstFailure(failing);
+  if (jobFailed === undefined) throw new Error(`${failing} failed without a failed Job on the watch`);
+  f['one Job Failed -> its JobSet Failed'] = jobSetFailed - jobFailed;
   await deleteAll(side, tracker);
   return f;
 }
@@ -408,12 +438,19 @@ async function concurrent(side: Side, tracker: Tracker, n: number): Promise<Figu
 
 /** Figures of both sides, paired by run. */
 class Pairs {
-  private values = new Map<string, { unit: string; upstream: number[]; ours: number[]; target?: number }>();
+  private values = new Map<string, { unit: string; upstream: number[]; ours: number[]; target?: number; limitMs?: number }>();
 
-  add(scenario: string, side: SideName, figures: Figures, targets: Record<string, number> = {}): void {
+  /** `targets`: at most this ratio to upstream; `limits`: ours at most this many ms. */
+  add(scenario: string, side: SideName, figures: Figures, targets: Record<string, number> = {}, limits: Record<string, number> = {}): void {
     for (const [k, v] of Object.entries(figures)) {
       const key = `${scenario}: ${k}`;
-      const e = this.values.get(key) ?? { unit: k.startsWith('apiserver') ? 'req' : 'ms', upstream: [], ours: [], ...(targets[k] !== undefined ? { target: targets[k] } : {}) };
+      const e = this.values.get(key) ?? {
+        unit: k.startsWith('apiserver') ? 'req' : 'ms',
+        upstream: [],
+        ours: [],
+        ...(targets[k] !== undefined ? { target: targets[k] } : {}),
+        ...(limits[k] !== undefined ? { limitMs: limits[k] } : {}),
+      };
       e[side].push(v);
       this.values.set(key, e);
     }
@@ -430,6 +467,7 @@ class Pairs {
         ours: stat(e.ours),
         ...(ratios.length ? { ratio } : {}),
         ...(e.target !== undefined ? { target: `<= ${e.target}x upstream`, met: ratio.median <= e.target } : {}),
+        ...(e.limitMs !== undefined ? { target: `ours < ${e.limitMs} ms`, met: stat(e.ours).median < e.limitMs } : {}),
       };
     });
   }
@@ -457,7 +495,7 @@ export async function peerBench(o: PeerOptions): Promise<{ rows: PeerRow[]; proc
       }
     };
 
-    ours = await startOurs(o.address, o.log);
+    ours = await startOurs(o.address, o.workers, o.log);
     // One small JobSet each, unmeasured: first-use costs (the worker's first workflow, the
     // informers' first lists) are not what the figures are about.
     await inNamespace('peer-warmup', async (tracker) => {
@@ -527,7 +565,7 @@ export async function peerBench(o: PeerOptions): Promise<{ rows: PeerRow[]; proc
         for (const side of sides(0)) {
           await measured(side, async () => {
             const f = await concurrent(side, tracker, o.concurrent);
-            pairs.add(`${o.concurrent} concurrent single-pod JobSets`, side.name, f, { 'all pods Running': 1.2 });
+            pairs.add(`${o.concurrent} concurrent single-pod JobSets`, side.name, f, { 'all pods Running': 1.2 }, { 'status query (median of 20)': 50, 'one Job Failed -> its JobSet Failed': 1000 });
             o.log(`concurrent ${o.concurrent} ${side.name}: ${JSON.stringify(f)}`);
           });
         }
@@ -538,6 +576,18 @@ export async function peerBench(o: PeerOptions): Promise<{ rows: PeerRow[]; proc
     await upstream.stop();
   }
   const rows = pairs.rows();
+  if (o.concurrent > 0) {
+    for (const [name, p] of Object.entries(processes.ours).filter(([name]) => name.startsWith('worker'))) {
+      rows.push({
+        figure: `${o.concurrent} concurrent single-pod JobSets: peak RSS of ${name} (of ${o.workers})`,
+        unit: 'MiB',
+        upstream: stat([processes.upstream.controller?.peakRssMiB ?? NaN]),
+        ours: stat([p.peakRssMiB]),
+        target: 'ours < 1024 MiB',
+        met: p.peakRssMiB < 1024,
+      });
+    }
+  }
   rows.push({
     figure: 'memory at rest, no JobSets (upstream: controller; ours: worker + bridge)',
     unit: 'MiB',

@@ -168,6 +168,12 @@ const SIGNALLED_OBSERVE_PATCH = 'signalled-observe';
  * JobSet it holds.
  */
 const SIGNALLED_RESYNC_MS = 30 * 60_000;
+/**
+ * Marks runs that, finding their JobSet resource deleted, wait OWNER_DELETED_GRACE_MS for the
+ * bridge's cancellation before they clean up and fail (runs before it fail at once).
+ */
+const OWNER_DELETED_GRACE_PATCH = 'owner-deleted-grace';
+const OWNER_DELETED_GRACE_MS = 10_000;
 
 /** The workflow's refusal of a JobSet at admission: the field issues as the failure's detail. */
 function refusal(issues: readonly FieldIssue[]): ApplicationFailure {
@@ -600,10 +606,22 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
       });
     }
     return { ...js, status };
-  } catch (err) {
+  } catch (caught) {
+    let err = caught;
     // Delete = cancellation: remove every child object even though the workflow is cancelled. A
     // resource found deleted (while the bridge was down) ends the run the same way.
     const ownerDeleted = err instanceof ApplicationFailure && err.type === OwnerDeletedFailure;
+    if (ownerDeleted && patched(OWNER_DELETED_GRACE_PATCH)) {
+      // With the bridge up, the garbage collector's deletion of the children may wake the run
+      // (childrenChanged) before the bridge's cancellation of it arrives: wait for that a moment,
+      // so a `kubectl delete` ends the run Cancelled whichever comes first.
+      try {
+        await condition(() => false, OWNER_DELETED_GRACE_MS);
+      } catch (cancelled) {
+        if (!isCancellation(cancelled)) throw cancelled;
+        err = cancelled;
+      }
+    }
     if (isCancellation(err) || ownerDeleted) {
       await CancellationScope.nonCancellable(() =>
         act.deleteChildren.executeWithOptions(
