@@ -20,17 +20,21 @@ export const workerConfigSchema = z.object({
   /** Port of /metrics, /healthz and /readyz on JOBSET_HTTP_HOST (0 = off). */
   JOBSET_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /**
-   * Activities one worker runs at once. Every running JobSet holds one watch activity that is
-   * idle most of the time, so this bounds the JobSets a worker can follow concurrently (the
-   * SDK's default of 100 would stall the 101st JobSet's watch).
+   * Activities one worker runs at once. A running JobSet whose children the worker's cache does
+   * not signal (a namespace outside JOBSET_NAMESPACES, a run started before the signals) holds one
+   * watch activity that is idle most of the time, so this bounds how many of those a worker can
+   * follow concurrently (the SDK's default of 100 would stall the 101st).
    */
   JOBSET_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(2000),
   /**
-   * Workflows kept in the worker's cache (sticky execution). Unset: the SDK's default, derived
-   * from the heap limit. A workflow evicted from the cache is replayed from its history at its
-   * next task, so a smaller cache trades CPU for memory.
+   * Workflows kept in the worker's cache (sticky execution). A workflow evicted from the cache is
+   * replayed from its history at its next task, so a smaller cache trades CPU for memory. A
+   * running JobSet between changes has no task at all (it waits for the childrenChanged signal),
+   * so evicting it costs nothing until its children change. 1,000 keeps a worker under 1 GiB
+   * (about 0.4 MiB per cached workflow over ~340 MiB for the process, docs/bench.md), where the
+   * SDK's default (derived from the heap limit, ~2,300 with a 4 GiB heap) reached 1.3 GiB.
    */
-  JOBSET_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  JOBSET_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
   JOBSET_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   /**
    * Key file of the payload codec (src/codec): payloads in Temporal history are encrypted with

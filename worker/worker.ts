@@ -72,7 +72,7 @@ export async function createWorker(config: WorkerConfig, options: CreateWorkerOp
     // poll either queue: all Jobs of the burst in 18 s instead of 37-43 s (issue 13, docs/bench.md).
     maxConcurrentWorkflowTaskPolls: 20,
     nonStickyToStickyPollRatio: 1,
-    ...(config.JOBSET_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: config.JOBSET_MAX_CACHED_WORKFLOWS } : {}),
+    maxCachedWorkflows: config.JOBSET_MAX_CACHED_WORKFLOWS,
   });
   return {
     worker,

@@ -11,7 +11,7 @@ test('defaults: local Temporal, task queue jobset, 2000 activities, the SDK cach
     JOBSET_HTTP_PORT: 0,
     JOBSET_HTTP_HOST: '127.0.0.1',
   });
-  expect(config.JOBSET_MAX_CACHED_WORKFLOWS).toBeUndefined();
+  expect(config.JOBSET_MAX_CACHED_WORKFLOWS).toBe(1000);
 });
 
 test.each([
