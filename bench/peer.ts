@@ -567,6 +567,11 @@ export async function peerBench(o: PeerOptions): Promise<{ rows: PeerRow[]; proc
       });
     }
     if (o.concurrent > 0) {
+      // Room for the N pods and the failing JobSet's: a local node holds 10,000 pods, and the
+      // 10,001st of a run on one node stays Pending.
+      const nodes = Math.ceil((o.concurrent + 100) / 10_000);
+      o.log(`${nodes} KWOK node(s) for ${o.concurrent} pods`);
+      execFileSync('bash', [`${root}deploy/local/cluster.sh`, 'up'], { env: { ...process.env, JOBSET_K8S_NODES: String(nodes) }, stdio: ['ignore', 'ignore', 'inherit'] });
       await inNamespace('peer-scale', async (tracker) => {
         for (const side of sides(0)) {
           await measured(side, async () => {
