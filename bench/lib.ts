@@ -387,6 +387,17 @@ export function stat(values: number[]): Stat {
   return { median, min: v[0]!, max: v[v.length - 1]!, n: v.length };
 }
 
+/** Runs `fn` `count` times, one after the other; the milliseconds each call took. */
+export async function timeEach(count: number, fn: () => Promise<unknown>): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+
 /** Runs `fn` over `items` with at most `limit` in flight. */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);

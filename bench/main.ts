@@ -37,6 +37,7 @@ import {
   root,
   sleep,
   stat,
+  timeEach,
   Tracker,
   WorkerProcess,
   type Stat,
@@ -323,13 +324,7 @@ async function scale(n: number): Promise<void> {
     const mem = worker.memory();
     const watches = (await openJobWatches()) - watchesBefore;
 
-    const queries: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      const h = handles[Math.floor(Math.random() * handles.length)]!;
-      const q0 = performance.now();
-      await h.query(statusQuery);
-      queries.push(performance.now() - q0);
-    }
+    const queries = await timeEach(20, () => handles[Math.floor(Math.random() * handles.length)]!.query(statusQuery));
 
     // One more JobSet whose pod fails 5 s after it starts: from its Job's Failed condition to the
     // workflow having ended Failed (maxRestarts 0).

@@ -38,6 +38,7 @@ import {
   sleep,
   stat,
   stopProcess,
+  timeEach,
   Tracker,
   WorkerProcess,
   type Stat,
@@ -420,13 +421,8 @@ async function concurrent(side: Side, tracker: Tracker, n: number): Promise<Figu
   const f: Figures = { 'all pods Running': (await running) - t0 };
   await sleep(10_000);
   if (side.query) {
-    const times: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      const q0 = performance.now();
-      await side.query(tracker.namespace, names[Math.floor(Math.random() * n)]!);
-      times.push(performance.now() - q0);
-    }
-    f['status query (median of 20)'] = stat(times).median;
+    const query = side.query;
+    f['status query (median of 20)'] = stat(await timeEach(20, () => query(tracker.namespace, names[Math.floor(Math.random() * n)]!))).median;
   }
   const failing = `${prefix}fail`;
   const failed = tracker.until(`${failing} Failed`, () => tracker.jobSets.get(failing)?.failed === true, 300_000);

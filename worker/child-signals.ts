@@ -33,6 +33,8 @@ export interface SignalerOptions {
 }
 
 interface Pending {
+  namespace: string;
+  jobSetName: string;
   first?: number;
   timer?: NodeJS.Timeout;
   /** JobSet UIDs of the changes since the last send. */
@@ -80,7 +82,7 @@ export class ChildSignaler {
     const key = `${c.namespace}/${c.jobSetName}`;
     if (c.uid !== undefined && (this.gone.get(`${key}@${c.uid}`) ?? 0) > this.now()) return;
     let p = this.pending.get(key);
-    if (!p) this.pending.set(key, (p = { uids: new Set(), anonymous: false, sending: false, again: false }));
+    if (!p) this.pending.set(key, (p = { namespace: c.namespace, jobSetName: c.jobSetName, uids: new Set(), anonymous: false, sending: false, again: false }));
     if (c.uid === undefined) p.anonymous = true;
     else p.uids.add(c.uid);
     const now = this.now();
@@ -124,8 +126,7 @@ export class ChildSignaler {
     p.sending = true;
     this.inFlight++;
     let failed = false;
-    const slash = key.indexOf('/');
-    this.deliver(key.slice(0, slash), key.slice(slash + 1))
+    this.deliver(p.namespace, p.jobSetName)
       .then(
         (result) => {
           if (result === 'gone' && !anonymous) for (const uid of uids) this.markGone(`${key}@${uid}`);

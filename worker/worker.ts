@@ -49,9 +49,6 @@ export async function createWorker(config: WorkerConfig, options: CreateWorkerOp
     serverName: config.TEMPORAL_TLS_SERVER_NAME,
   });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS, ...(tls ? { tls } : {}) });
-  // The client the child cache signals workflows with (signals carry no payload: no codec).
-  const signalConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, ...(tls ? { tls } : {}) });
-  const signalClient = new Client({ connection: signalConnection, namespace: config.TEMPORAL_NAMESPACE });
   const kube = makeKubeClients(loadKubeConfig(config.KUBECONFIG));
   // One list + watch of child Jobs and Services for every JobSet this worker observes.
   const children = new ChildCache(kube, config.JOBSET_NAMESPACES ? { namespaces: config.JOBSET_NAMESPACES } : {});
@@ -78,6 +75,9 @@ export async function createWorker(config: WorkerConfig, options: CreateWorkerOp
     worker,
     children,
     async run() {
+      // The client the child cache signals workflows with (signals carry no payload: no codec).
+      const signalConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, ...(tls ? { tls } : {}) });
+      const signalClient = new Client({ connection: signalConnection, namespace: config.TEMPORAL_NAMESPACE });
       // Attached before the cache lists: its first list wakes every JobSet it holds.
       const stopSignals = signalChildChanges(children, signalClient.workflow);
       children.start();

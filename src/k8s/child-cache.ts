@@ -104,12 +104,13 @@ class Scope {
   private jobEvent(type: WatchEventType, job: V1Job, rv: string): void {
     const key = jobKey(job);
     if (key) {
+      let changed = true;
       if (type === 'DELETED') {
         const jobs = this.jobs.get(key);
         jobs?.delete(job.metadata?.name ?? '');
         if (jobs?.size === 0) this.jobs.delete(key);
-        this.notify(key, 'job', job.metadata?.labels?.[Label.JobSetUID]);
-      } else if (this.put(job)) this.notify(key, 'job', job.metadata?.labels?.[Label.JobSetUID]);
+      } else changed = this.put(job);
+      if (changed) this.notify(key, 'job', job.metadata?.labels?.[Label.JobSetUID]);
     }
     this.advance(rv);
   }

@@ -4,6 +4,7 @@
 // Children the worker does not signal (a namespace its cache does not cover) are watched by the
 // observe activity, as before.
 import { jest } from '@jest/globals';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
 import type { JobSetActivities } from '../../activities/jobset.js';
 import type { JobSet, JobSetStatus } from '../../src/api/schema.js';
@@ -20,6 +21,13 @@ const jobSet = (): JobSet => makeJobSet('train', 'ns').uid('uid-1').replicatedJo
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const allReady = (s: JobSetStatus) => s.replicatedJobsStatus.some((r) => r.ready === 2);
 
+/** Starts the JobSet and waits until its status shows both Jobs ready. */
+async function startUntilReady(env: TestWorkflowEnvironment) {
+  const handle = await env.client.workflow.start(jobSetWorkflow, { taskQueue: TASK_QUEUE, workflowId: workflowId('ns', 'train'), args: [{ jobSet: jobSet() }] });
+  for (let i = 0; i < 100 && !allReady(await handle.query(statusQuery)); i++) await sleep(50);
+  return handle;
+}
+
 /** The fake cluster's observations, saying whether the worker signals changes to them. */
 function observations(cluster: FakeCluster, signalled: boolean): Partial<JobSetActivities> {
   return {
@@ -32,8 +40,7 @@ test('a signalled JobSet waits with no activity, and a childrenChanged signal ma
   // Jobs run until the test lets them complete.
   cluster.completeJobsAfter(1_000_000);
   await withFakeClusterWorker(TASK_QUEUE, cluster, observations(cluster, true), async (env) => {
-    const handle = await env.client.workflow.start(jobSetWorkflow, { taskQueue: TASK_QUEUE, workflowId: workflowId('ns', 'train'), args: [{ jobSet: jobSet() }] });
-    for (let i = 0; i < 100 && !allReady(await handle.query(statusQuery)); i++) await sleep(50);
+    const handle = await startUntilReady(env);
     expect(allReady(await handle.query(statusQuery))).toBe(true);
 
     // Waiting: no pending activity, and no reads while nothing signals.
@@ -55,8 +62,7 @@ test('a JobSet whose children are not signalled waits on the observe activity', 
   const cluster = new FakeCluster();
   cluster.completeJobsAfter(1_000_000);
   await withFakeClusterWorker(TASK_QUEUE, cluster, observations(cluster, false), async (env) => {
-    const handle = await env.client.workflow.start(jobSetWorkflow, { taskQueue: TASK_QUEUE, workflowId: workflowId('ns', 'train'), args: [{ jobSet: jobSet() }] });
-    for (let i = 0; i < 100 && !allReady(await handle.query(statusQuery)); i++) await sleep(50);
+    const handle = await startUntilReady(env);
     // The fake's observe activity returns at once when nothing changed (it never waits long):
     // the run keeps calling it, with no signal.
     const reads = cluster.count('observeChildren');
