@@ -174,6 +174,16 @@ const SIGNALLED_RESYNC_MS = 30 * 60_000;
  */
 const OWNER_DELETED_GRACE_PATCH = 'owner-deleted-grace';
 const OWNER_DELETED_GRACE_MS = 10_000;
+/**
+ * Marks runs that decide FAST_START_PATCH and OWNER_DELETED_GRACE_PATCH before their first
+ * command instead of asking for those patches after a local activity's result. A patch asked for
+ * there cannot be replayed when the SDK's core ends the workflow task between the result and the
+ * code after it, as it does to answer a query that arrives while the result is pending: the
+ * marker is recorded in the next task, but on replay the code after the result runs in the task
+ * that holds the result, where that marker is not yet known (nondeterminism error; seen in
+ * test/resilience/faults.test.ts, shown by test/workflow/split-tasks.test.ts).
+ */
+const DECIDED_AT_START_PATCH = 'decided-at-start';
 
 /** The workflow's refusal of a JobSet at admission: the field issues as the failure's detail. */
 function refusal(issues: readonly FieldIssue[]): ApplicationFailure {
@@ -241,6 +251,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
   /** The proxy for an act on `jobs` Jobs: local when the run allows it and the act is small. */
   const actOn = (jobs: number) => (local && jobs <= LOCAL_MAX_JOBS ? actLocal : act);
   const signalled = local && patched(SIGNALLED_OBSERVE_PATCH);
+  const decidedAtStart = local && patched(DECIDED_AT_START_PATCH);
   // Set by the signal, cleared as a read starts: a change signalled during a read is read again.
   let childrenChanged = false;
   // The last read said the worker's cache signals changes to these children.
@@ -527,7 +538,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     }
   }
   admitted = true;
-  fastStart = patched(FAST_START_PATCH);
+  fastStart = decidedAtStart || patched(FAST_START_PATCH);
   // The RE2 engine is evaluated for the JobSets whose failure policy matches messages only.
   const compilePattern = usesMessagePatterns(js) ? (await import(/* webpackMode: "eager" */ '../src/api/message-pattern.js')).compileMessagePattern : undefined;
 
@@ -611,7 +622,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     // Delete = cancellation: remove every child object even though the workflow is cancelled. A
     // resource found deleted (while the bridge was down) ends the run the same way.
     const ownerDeleted = err instanceof ApplicationFailure && err.type === OwnerDeletedFailure;
-    if (ownerDeleted && patched(OWNER_DELETED_GRACE_PATCH)) {
+    if (ownerDeleted && (decidedAtStart || patched(OWNER_DELETED_GRACE_PATCH))) {
       // With the bridge up, the garbage collector's deletion of the children may wake the run
       // (childrenChanged) before the bridge's cancellation of it arrives: wait for that a moment,
       // so a `kubectl delete` ends the run Cancelled whichever comes first.

@@ -1,7 +1,8 @@
 // A Temporal dev server per test file, from the CLI that deploy/local/temporal.sh installed
 // (never downloaded at test time): `@temporalio/testing` with the `existing-path` executable.
+import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 
 // Worker and bundler log at WARN: INFO lines of every worker state change drown the test output.
@@ -38,4 +39,12 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
     logger: new DefaultLogger('WARN'),
   });
   return bundle;
+}
+
+/**
+ * Replays a run's history on the current workflow code: a run of a real worker (real timings,
+ * queries while local activities run) must replay, as it will when its worker is replaced.
+ */
+export async function replayHistory(handle: WorkflowHandle): Promise<void> {
+  await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, await handle.fetchHistory());
 }
