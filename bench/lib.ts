@@ -254,7 +254,7 @@ export class Tracker {
   }
 }
 
-/** The worker (worker/main.ts) as its own process, so its CPU time and memory are its own. */
+/** The worker (`jobset worker`, the built CLI) as its own process, so its CPU time and memory are its own. */
 export class WorkerProcess {
   private out = '';
   private constructor(readonly child: ChildProcess) {
@@ -263,7 +263,7 @@ export class WorkerProcess {
   }
 
   static start(address: string, taskQueue: string, env: Record<string, string> = {}): WorkerProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    const child = spawn(process.execPath, ['bin/jobset.js', 'worker'], {
       cwd: root,
       env: { ...process.env, ...env, TEMPORAL_ADDRESS: address, JOBSET_TASK_QUEUE: taskQueue },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,10 +2,11 @@
 // (API requests, Temporal history events, worker CPU and memory, open watches) and, opt-in, scale.
 // Runs on the local environment (shared dev server 127.0.0.1:7233, local cluster), in fresh
 // namespaces under a fresh task queue; prints a table and writes bench/results/<timestamp>.json.
-// `regex` (message-pattern matching, bench/regex.ts) is opt-in and needs neither.
+// `regex` (message-pattern matching, bench/regex.ts) is opt-in and needs neither; `cli` (the
+// built CLI's start-up, bench/cli.ts) is opt-in and needs only the Temporal dev server.
 //
 //   npm run bench -- [--runs 3] [--replicas 10,50,200] [--restart-replicas 50] [--throughput 10]
-//                    [--fail-after 20s] [--only creation,restart,throughput,regex,large]
+//                    [--fail-after 20s] [--only creation,restart,throughput,regex,cli,large]
 //                    [--scale 1000] [--large-replicas 5000]
 // `large` (opt-in) runs one JobSet of --large-replicas single-pod Jobs through a restart to
 // Completed and prints what its history holds: the largest payload and the events per run.
@@ -42,6 +43,7 @@ import {
   WorkerProcess,
   type Stat,
 } from './lib.js';
+import { measureCli } from './cli.js';
 import { historyFigures } from './history.js';
 import { peerBench, type PeerRow } from './peer.js';
 import { measureRegex, quantile, REGEX_TARGET_MS } from './regex.js';
@@ -380,6 +382,22 @@ function regex(): void {
   });
 }
 
+function cli(): void {
+  const cliRuns = Math.max(runs, 10);
+  const figures = measureCli(cliRuns, args.address);
+  const floor = stat(figures[0]!.ms);
+  for (const f of figures) {
+    const value = stat(f.ms);
+    log(`cli: ${f.what}: median ${fmt(value.median)} ms (${fmt(value.min)}-${fmt(value.max)}) over ${cliRuns} runs`);
+    rows.push({
+      figure: `cli: ${f.what}`,
+      unit: 'ms',
+      value,
+      ...(f.targetMs !== undefined ? { floor, target: `<= ${f.targetMs} ms`, met: value.median <= f.targetMs } : {}),
+    });
+  }
+}
+
 // ------------------------------------------------------------------------------------------------
 
 function fmt(n: number | undefined, unit = ''): string {
@@ -543,6 +561,7 @@ async function main(): Promise<void> {
   if (args.peer !== undefined) return peer(startedAt);
   // First, before a worker process competes for the CPU.
   if (only.has('regex')) regex();
+  if (only.has('cli')) cli();
   if (needsEnvironment) await onEnvironment();
   const out = table();
   console.log(out);

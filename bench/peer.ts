@@ -146,7 +146,7 @@ async function startOurs(address: string, workerCount: number, log: (m: string) 
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
   const workers = Array.from({ length: workerCount }, (_, i) => WorkerProcess.start(address, taskQueue, { JOBSET_HTTP_PORT: String(WORKER_HTTP_PORT + i) }));
-  const bridge = spawn(process.execPath, [`${root}bin/jobset`, 'bridge', '--address', address, '--task-queue', taskQueue, '--http-port', String(BRIDGE_HTTP_PORT)], {
+  const bridge = spawn(process.execPath, [`${root}bin/jobset.js`, 'bridge', '--address', address, '--task-queue', taskQueue, '--http-port', String(BRIDGE_HTTP_PORT)], {
     cwd: root,
     env: { ...process.env, JOBSET_TASK_QUEUE: taskQueue },
     stdio: ['ignore', 'ignore', 'pipe'],

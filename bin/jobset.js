@@ -1,15 +1,16 @@
 #!/usr/bin/env node
-// Launcher for the `jobset` CLI. It runs the TypeScript sources directly through tsx's loader,
-// so the package works without a build step. The tsconfig is the package's own, whatever the
-// caller's working directory.
-import { fileURLToPath } from 'node:url';
-import { register } from 'tsx/esm/api';
+// Launcher for the `jobset` CLI: runs the built CLI (dist/, `npm run build`; an installed package
+// ships it built).
+import { existsSync } from 'node:fs';
 
-register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
-
+const main = new URL('../dist/src/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  console.error('jobset: the CLI is not built (no dist/): run `npm run build` in the jobset-temporal checkout');
+  process.exit(1);
+}
 try {
-  const { main } = await import('../src/cli/main.ts');
-  process.exitCode = await main(process.argv.slice(2));
+  const { main: run } = await import(main.href);
+  process.exitCode = await run(process.argv.slice(2));
 } catch (err) {
   console.error(err);
   process.exit(1);

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `npm run demo`: everything from a clean clone. Installs the Node packages if needed, brings up
+# `npm run demo`: everything from a clean clone. Installs the Node packages if needed, builds the
+# package (dist/, for the `jobset` CLI the demo points at), brings up
 # the local environment (Temporal dev server + local Kubernetes; the first time the Kubernetes
 # binaries are built, about 10 minutes), then runs scripts/demo.ts: an in-process worker, a
 # PyTorch-style JobSet that completes and one that fails and restarts, with live progress.
@@ -10,6 +11,9 @@ if [[ ! -d node_modules/@temporalio/worker || package.json -nt node_modules/.pac
   echo "== npm install"
   npm install --no-audit --no-fund
 fi
+
+echo "== build"
+npm run --silent build
 
 echo "== local environment"
 bash deploy/local/temporal.sh up

@@ -14,6 +14,10 @@ if [[ ! -d node_modules/@temporalio/worker || package.json -nt node_modules/.pac
   npm install --no-audit --no-fund || exit 1
 fi
 
+echo "== build (dist/: the CLI, worker and bridge that tests start as processes run it)"
+npm run --silent build || exit 1
+export JOBSET_BUILT=1
+
 echo "== local environment (the first build of the Kubernetes binaries takes about 10 minutes)"
 bash deploy/local/temporal.sh up || exit 1
 bash deploy/local/cluster.sh up || exit 1

@@ -6,8 +6,8 @@
 # Creates clients/python/.venv with python3 -m venv the first time (and re-installs when
 # pyproject.toml changes), installs the package (editable) with its test extras, and runs
 # pytest, which prints its summary line (`N passed, ... in Xs`). The tests bring up the local
-# environment themselves (deploy/local/*.sh up, idempotent) and need the repository's
-# node_modules for the worker (npm install). Exit status: pytest's.
+# environment themselves (deploy/local/*.sh up, idempotent) and run the repository's built worker
+# (node_modules from npm install; dist/ from `npm run build`, run here). Exit status: pytest's.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here"
@@ -23,4 +23,5 @@ if [[ ! -f "$stamp" || pyproject.toml -nt "$stamp" ]]; then
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[test]'
   touch "$stamp"
 fi
+[[ ${JOBSET_BUILT:-} == 1 ]] || (cd "$here/../.." && npm run --silent build)
 exec "$venv/bin/python" -m pytest -p no:cacheprovider "$@"

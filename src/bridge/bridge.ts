@@ -41,6 +41,7 @@ import type { ResumeRequest, SuspendRequest } from '../api/updates.js';
 import { WorkflowType } from '../client/client.js';
 import { endedRunView, failedStatus, runEndedReason } from '../client/runs.js';
 import { workflowId } from '../core/naming.js';
+import { startDetails, startSummary } from '../core/summary.js';
 import type { KubeClients } from '../k8s/client.js';
 import { describeError, isNotFound } from '../k8s/errors.js';
 import type { jobSetCleanupWorkflow } from '../../workflows/cleanup.js';
@@ -361,7 +362,8 @@ export class JobSetBridge {
           { key: JobSetNameKey, value: name },
           { key: JobSetStateKey, value: jobSet.spec.suspend ? 'Suspended' : 'Running' },
         ],
-        staticSummary: `JobSet ${namespace}/${name} (resource ${obj.metadata.uid})`,
+        staticSummary: startSummary(jobSet),
+        staticDetails: `${startDetails(jobSet)}\n\nFrom the JobSet resource ${namespace}/${name} (uid ${obj.metadata.uid}).`,
       });
       this.handledGeneration.set(obj.metadata.uid ?? '', obj.metadata.generation ?? 0);
       this.metrics.actions.inc({ action: 'start' });

@@ -23,10 +23,9 @@ export interface CliIO {
   cwd: string;
 }
 
+/** A verb's flags, help and run (its one-line summary is in commands/index.ts, which loads it). */
 export interface Command {
   name: string;
-  /** One line for the command list. */
-  summary: string;
   /** Usage line after `jobset`, e.g. `validate -f FILE [-o yaml|json]`. */
   usage: string;
   flags: readonly FlagSpec[];

@@ -1,29 +1,29 @@
 // The `jobset` command: finds the verb, parses its flags, runs it, and turns usage errors into
-// exit status 2. bin/jobset.js loads this file through tsx, so no build step is needed.
+// exit status 2. bin/jobset.js runs the build of this file (dist/src/cli/main.js).
 import { pathToFileURL } from 'node:url';
 
 import { formatFlags, parseArgs, UsageError } from './args.js';
 import { type CliIO, type Command, ExitCode } from './command.js';
-import { commands } from './commands/index.js';
+import { findVerb, verbs } from './commands/index.js';
 
 export function usage(): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
+  const width = Math.max(...verbs.map((v) => v.name.length));
   return [
     'jobset: run Kubernetes JobSets as durable Temporal workflows',
     '',
     'Usage: jobset COMMAND [flags]',
     '',
     'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...verbs.map((v) => `  ${v.name.padEnd(width)}  ${v.summary}`),
     '',
     'Run "jobset COMMAND --help" for the flags of a command.',
     '',
   ].join('\n');
 }
 
-export function commandHelp(command: Command): string {
+export function commandHelp(summary: string, command: Command): string {
   return [
-    command.summary,
+    summary,
     '',
     `Usage: jobset ${command.usage}`,
     '',
@@ -49,15 +49,16 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     io.stdout.write(usage());
     return ExitCode.OK;
   }
-  const command = commands.find((c) => c.name === verb);
-  if (!command) {
+  const found = findVerb(verb);
+  if (!found) {
     io.stderr.write(`error: unknown command ${JSON.stringify(verb)}\n\n${usage()}`);
     return ExitCode.Usage;
   }
+  const command = await found.load();
   try {
     const args = parseArgs(rest, command.flags);
     if (args.has('help')) {
-      io.stdout.write(commandHelp(command));
+      io.stdout.write(commandHelp(found.summary, command));
       return ExitCode.OK;
     }
     return await command.run(args, io);
@@ -68,7 +69,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   }
 }
 
-// Run when executed directly (`tsx src/cli/main.ts ...`); bin/jobset.js imports `main` instead.
+// Run when executed directly (`node dist/src/cli/main.js ...`); bin/jobset.js imports `main` instead.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main(process.argv.slice(2))
     .then((code) => {

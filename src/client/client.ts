@@ -35,6 +35,7 @@ import { diffPaths, normalize } from '../api/semantic-equal.js';
 import { parseResumeRequest, type ResumeRequest, type SuspendRequest } from '../api/updates.js';
 import { workflowId } from '../core/naming.js';
 import { jobSetState, type JobSetState } from '../core/state.js';
+import { startDetails, startSummary } from '../core/summary.js';
 import type { jobSetCleanupWorkflow } from '../../workflows/cleanup.js';
 import type { jobSetWorkflow } from '../../workflows/jobset.js';
 import {
@@ -336,7 +337,8 @@ export class JobSetClient {
         { key: JobSetNameKey, value: name },
         { key: JobSetStateKey, value: jobSet.spec.suspend ? 'Suspended' : 'Running' },
       ],
-      staticSummary: `JobSet ${namespace}/${name}`,
+      staticSummary: startSummary(jobSet),
+      staticDetails: startDetails(jobSet),
     };
     if (!(await this.hasWorkflowPoller(this.taskQueue))) {
       return (await this.client.workflow.start<typeof jobSetWorkflow>(WorkflowType.JobSet, options)).firstExecutionRunId;

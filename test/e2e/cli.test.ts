@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 import { parse, stringify } from 'yaml';
 
-import { commands } from '../../src/cli/commands/index.js';
+import { verbs } from '../../src/cli/commands/index.js';
 import { workflowId } from '../../src/core/naming.js';
 import { childJobs } from '../integration/helpers/jobset.js';
 import { createTestNamespace, deleteTestNamespace, eventually } from '../integration/helpers/kube.js';
@@ -58,15 +58,15 @@ function jobSetFile(name: string, options: { duration?: string; fail?: boolean; 
 }
 
 test('every verb answers --help with its usage and exit 0; no verb or an unknown one exits 2', async () => {
-  for (const command of commands) {
-    const r = await jobset([command.name, '--help']);
-    expect({ verb: command.name, code: r.code }).toEqual({ verb: command.name, code: 0 });
-    expect(r.stdout).toContain(`Usage: jobset ${command.name}`);
+  for (const verb of verbs) {
+    const r = await jobset([verb.name, '--help']);
+    expect({ verb: verb.name, code: r.code }).toEqual({ verb: verb.name, code: 0 });
+    expect(r.stdout).toContain(`Usage: jobset ${verb.name}`);
     expect(r.stdout).toContain('--help');
   }
   const top = await jobset(['--help']);
   expect(top.code).toBe(0);
-  for (const command of commands) expect(top.stdout).toContain(command.name);
+  for (const verb of verbs) expect(top.stdout).toContain(verb.name);
   expect((await jobset([])).code).toBe(2);
   const unknown = await jobset(['frobnicate']);
   expect(unknown.code).toBe(2);

@@ -104,6 +104,10 @@ test('submit is idempotent for the same spec, refuses a different one, and delet
   expect((conflict as Error).message).toMatch(/delete it first/);
 
   await eventually('the child Job', async () => ((await liveJobs('idem')).length === 1 ? true : undefined));
+  // What the Web UI lists and shows from the start (issue 16 item 5).
+  const described = await env.client.workflow.getHandle(workflowId(namespace, 'idem')).describe();
+  expect(await described.staticSummary()).toBe(`${namespace}/idem: 1 Job in 1 replicatedJob`);
+  expect(await described.staticDetails()).toContain('| w | 1 | 1 | 1 |  |');
   const info = await client.get(namespace, 'idem');
   expect(info).toMatchObject({ state: 'Running', closed: false, workflowId: workflowId(namespace, 'idem') });
 

@@ -1,7 +1,8 @@
-// Brings up (or reuses) the real local environment once per jest run: the Temporal CLI and dev
-// server, and the local Kubernetes control plane. The scripts are idempotent, so an environment
-// already started by `npm run env:up` is reused as it is. Their `env` output is copied into
-// process.env, which the test workers inherit.
+// Builds the package (dist/, which the spawned CLI, worker and bridge run) and brings up (or
+// reuses) the real local environment once per jest run: the Temporal CLI and dev server, and the
+// local Kubernetes control plane. The scripts are idempotent, so an environment already started
+// by `npm run env:up` is reused as it is. Their `env` output is copied into process.env, which
+// the test workers inherit.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -26,6 +27,9 @@ function exportEnv(output: string): void {
 }
 
 export default async function globalSetup(): Promise<void> {
+  // As test/build-setup.ts does for the unit tests (jest loads a global setup without the test
+  // files' module mapping, so it cannot import that file).
+  if (process.env.JOBSET_BUILT !== '1') execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], timeout: 5 * 60_000 });
   script('temporal.sh', 'up');
   exportEnv(script('temporal.sh', 'env'));
   script('cluster.sh', 'up');

@@ -68,12 +68,12 @@ def env() -> Environment:
 
 @pytest.fixture(scope="session")
 def worker(env: Environment, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkerProcess]:
-    """The TypeScript worker (worker/main.ts) on a task queue of its own."""
+    """The TypeScript worker (`jobset worker`, the built CLI) on a task queue of its own."""
     task_queue = f"py-{secrets.token_hex(3)}"
     log = tmp_path_factory.mktemp("worker") / "worker.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            ["node", "--import", "tsx", "worker/main.ts"],
+            ["node", "bin/jobset.js", "worker"],
             cwd=REPO,
             env={**os.environ, "TEMPORAL_ADDRESS": env.address, "KUBECONFIG": env.kubeconfig, "JOBSET_TASK_QUEUE": task_queue},
             stdout=out,

@@ -50,7 +50,6 @@ export function bridgeSettings(args: ParsedArgs, env: NodeJS.ProcessEnv = proces
 
 export const bridgeCommand: Command = {
   name: 'bridge',
-  summary: 'run the CRD bridge: JobSet custom resources (kubectl) become JobSet workflows',
   usage: 'bridge [--adopt-unmanaged] [-n NS] [--http-port PORT] [connection flags]',
   flags: [
     ...connectionFlags,

@@ -36,7 +36,6 @@ export function codecServerSettings(args: ParsedArgs, env: NodeJS.ProcessEnv = p
 
 export const codecServerCommand: Command = {
   name: 'codec-server',
-  summary: 'serve the payload codec (/encode, /decode) to the Temporal Web UI and CLI until stopped',
   usage: 'codec-server [--port PORT] [--host HOST] [--codec-key-file FILE] [--cors-origin ORIGIN]',
   flags: [
     { name: 'port', value: 'PORT', description: `port to listen on (default ${DEFAULT_CODEC_PORT}; 0 = any free port)` },

@@ -7,7 +7,6 @@ import { resourceName } from '../render.js';
 
 export const deleteCommand: Command = {
   name: 'delete',
-  summary: 'delete JobSets and wait until their Jobs, Service and PVCs are gone',
   usage: 'delete NAME... [-n NS]',
   flags: [namespaceFlag, ...connectionFlags],
   details: 'Exit status: 0 deleted, 1 a JobSet does not exist or the deletion failed, 2 bad flags.',

@@ -24,7 +24,6 @@ const reason = (err: unknown) => (err instanceof Error ? err.message.split('\n')
 
 export const describeCommand: Command = {
   name: 'describe',
-  summary: 'show one JobSet in detail: conditions, replicated jobs, restarts, child Jobs, events',
   usage: 'describe NAME [-n NS] [--kubeconfig FILE]',
   flags: [
     namespaceFlag,

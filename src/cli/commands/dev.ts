@@ -1,12 +1,12 @@
 // `jobset dev up|down|status|env`: the local environment of deploy/local/ (Temporal dev server
 // and the local Kubernetes control plane with fake nodes).
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 
+import { packagePath } from '../../package-root.js';
 import { UsageError } from '../args.js';
 import { type CliIO, type Command, ExitCode } from '../command.js';
 
-const scripts = fileURLToPath(new URL('../../../deploy/local/', import.meta.url));
+const scripts = packagePath('deploy/local/');
 const actions = ['up', 'down', 'status', 'env'] as const;
 
 /** Runs one script, relaying its output; resolves to its exit status. */
@@ -22,7 +22,6 @@ function runScript(script: string, verb: string, io: CliIO): Promise<number> {
 
 export const devCommand: Command = {
   name: 'dev',
-  summary: 'start, stop or check the local environment (Temporal dev server + local Kubernetes)',
   usage: 'dev up|down|status|env',
   flags: [],
   details: [

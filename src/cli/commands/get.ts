@@ -69,7 +69,6 @@ async function run(args: ParsedArgs, io: CliIO, names: readonly string[]): Promi
 
 export const getCommand: Command = {
   name: 'get',
-  summary: 'show JobSets (one, several by NAME, or all of a namespace)',
   usage: 'get [NAME...] [-n NS | -A] [-l SELECTOR] [--state STATE] [-o table|wide|json|yaml|name]',
   flags,
   details,
@@ -78,7 +77,6 @@ export const getCommand: Command = {
 
 export const listCommand: Command = {
   name: 'list',
-  summary: 'list JobSets (like get without NAME)',
   usage: 'list [-n NS | -A] [-l SELECTOR] [--state STATE] [-o table|wide|json|yaml|name]',
   flags,
   details,

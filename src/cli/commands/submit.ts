@@ -15,7 +15,6 @@ import { finalLine, resourceName } from '../render.js';
 
 export const submitCommand: Command = {
   name: 'submit',
-  summary: 'validate JobSet YAML/JSON and start it as a workflow',
   usage: 'submit -f FILE [-f FILE ...] [-n NS] [--wait [--timeout D]]',
   flags: [
     { name: 'filename', short: 'f', value: 'FILE', multiple: true, description: 'JobSet YAML or JSON (several documents allowed); - reads standard input' },

@@ -8,7 +8,6 @@ const details = 'Exit status: 0 done, 1 no such JobSet or it has finished, 2 bad
 
 export const suspendCommand: Command = {
   name: 'suspend',
-  summary: 'suspend a running JobSet (its Jobs are suspended and their pods deleted)',
   usage: 'suspend NAME [-n NS]',
   flags: [namespaceFlag, ...connectionFlags],
   details,
@@ -25,7 +24,6 @@ export const suspendCommand: Command = {
 
 export const resumeCommand: Command = {
   name: 'resume',
-  summary: 'resume a suspended JobSet',
   usage: 'resume NAME [-n NS]',
   flags: [namespaceFlag, ...connectionFlags],
   details,

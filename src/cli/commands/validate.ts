@@ -22,7 +22,6 @@ export function renderJobSets(jobSets: readonly JobSet[], format: (typeof output
 
 export const validateCommand: Command = {
   name: 'validate',
-  summary: 'check JobSet YAML/JSON offline and print it with every default applied',
   usage: 'validate -f FILE [-f FILE ...] [-o yaml|json]',
   flags: [
     { name: 'filename', short: 'f', value: 'FILE', multiple: true, description: 'JobSet YAML or JSON; - reads standard input' },

@@ -9,7 +9,6 @@ import { resourceName } from '../render.js';
 
 export const waitCommand: Command = {
   name: 'wait',
-  summary: 'wait until a JobSet has a condition (Completed, Failed, Suspended, ...)',
   usage: 'wait NAME [-n NS] [--for=condition=TYPE] [--timeout=D]',
   flags: [
     namespaceFlag,

@@ -9,7 +9,6 @@ import { finalLine, progressLines } from '../render.js';
 
 export const watchCommand: Command = {
   name: 'watch',
-  summary: 'follow a JobSet live until it completes or fails',
   usage: 'watch NAME [-n NS] [--interval D] [--timeout D]',
   flags: [
     namespaceFlag,

@@ -20,7 +20,6 @@ const overrides: Record<string, string> = {
 
 export const workerCommand: Command = {
   name: 'worker',
-  summary: 'run a JobSet worker (Temporal workflows + Kubernetes activities) until stopped',
   usage: 'worker [--address HOST:PORT] [--task-queue QUEUE] [--kubeconfig FILE] ...',
   flags: [
     ...connectionFlags,

@@ -1,4 +1,5 @@
-// The worker as a separate OS process (worker/main.ts), so tests can SIGKILL it like a crash.
+// The worker as a separate OS process (`jobset worker`, the built CLI), so tests can SIGKILL it like
+// a crash.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -12,7 +13,7 @@ export interface WorkerProcess {
 }
 
 export function spawnWorker(env: { address: string; taskQueue: string }): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+  const child = spawn(process.execPath, ['bin/jobset.js', 'worker'], {
     cwd: root,
     env: { ...process.env, TEMPORAL_ADDRESS: env.address, JOBSET_TASK_QUEUE: env.taskQueue },
     stdio: ['ignore', 'pipe', 'pipe'],

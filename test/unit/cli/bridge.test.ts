@@ -1,12 +1,12 @@
 // `jobset bridge` settings: flags over the environment the Deployment sets, over defaults.
 import { parseArgs, UsageError } from '../../../src/cli/args.js';
 import { bridgeCommand, bridgeSettings } from '../../../src/cli/commands/bridge.js';
-import { commands } from '../../../src/cli/commands/index.js';
+import { findVerb } from '../../../src/cli/commands/index.js';
 
 const settings = (argv: string[], env: NodeJS.ProcessEnv = {}) => bridgeSettings(parseArgs(argv, bridgeCommand.flags), env);
 
-it('is a registered verb', () => {
-  expect(commands).toContain(bridgeCommand);
+it('is a registered verb', async () => {
+  expect(await findVerb('bridge')?.load()).toBe(bridgeCommand);
 });
 
 it('defaults: only managedBy=bridge, all namespaces, no HTTP endpoint', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 import { parseArgs, UsageError } from '../../../src/cli/args.js';
 import { codecServerCommand, codecServerSettings } from '../../../src/cli/commands/codec-server.js';
-import { commands } from '../../../src/cli/commands/index.js';
+import { findVerb } from '../../../src/cli/commands/index.js';
 import { connectionDataConverter, connectionFlags, connectionSettings } from '../../../src/cli/connection.js';
 import { AesGcmCodec } from '../../../src/codec/aes-gcm.js';
 import { EncryptedPayloadGuard } from '../../../src/codec/guard.js';
@@ -54,8 +54,8 @@ describe('CLI connection', () => {
 describe('codec-server verb', () => {
   const settings = (argv: string[], env: NodeJS.ProcessEnv = {}) => codecServerSettings(parseArgs(argv, codecServerCommand.flags), env);
 
-  test('is a registered verb', () => {
-    expect(commands).toContain(codecServerCommand);
+  test('is a registered verb', async () => {
+    expect(await findVerb('codec-server')?.load()).toBe(codecServerCommand);
   });
 
   test('defaults: loopback, port 8888, the dev server UI; the key from the environment', () => {
