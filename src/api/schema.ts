@@ -35,20 +35,20 @@ const objectMetaSchema = z.looseObject({
   name: z.string().optional(),
   labels: stringMap.optional(),
   annotations: stringMap.optional(),
-});
+}).meta({ title: 'ObjectMeta' });
 
 const containerSchema = z.looseObject({
   name: z.string().min(1),
   // Read by the volume-claim-policy checks, so it must have the shape they expect.
   volumeMounts: z.array(z.looseObject({ name: z.string().min(1) })).optional(),
-});
-const volumeSchema = z.looseObject({ name: z.string().min(1) });
+}).meta({ title: 'Container' });
+const volumeSchema = z.looseObject({ name: z.string().min(1) }).meta({ title: 'Volume' });
 const tolerationSchema = z.looseObject({
   key: z.string().optional(),
   operator: z.string().optional(),
   value: z.string().optional(),
   effect: z.string().optional(),
-});
+}).meta({ title: 'Toleration' });
 
 const podSpecSchema = z.looseObject({
   restartPolicy: z.enum(['Always', 'OnFailure', 'Never']).default('OnFailure'),
@@ -60,7 +60,7 @@ const podSpecSchema = z.looseObject({
   volumes: z.array(volumeSchema).optional(),
   initContainers: z.array(containerSchema).optional(),
   containers: z.array(containerSchema).min(1),
-});
+}).meta({ title: 'PodSpec' });
 
 const jobSpecSchema = z.looseObject({
   parallelism: nonNegInt32.optional(),
@@ -72,16 +72,13 @@ const jobSpecSchema = z.looseObject({
   activeDeadlineSeconds: z.number().int().min(1).optional(),
   suspend: z.boolean().optional(),
   podFailurePolicy: z.looseObject({ rules: z.array(z.looseObject({})) }).optional(),
-  template: z.looseObject({
-    metadata: objectMetaSchema.optional(),
-    spec: podSpecSchema,
-  }),
-});
+  template: z.looseObject({ metadata: objectMetaSchema.optional(), spec: podSpecSchema }).meta({ title: 'PodTemplateSpec' }),
+}).meta({ title: 'JobSpec' });
 
 const jobTemplateZod = z.looseObject({
   metadata: objectMetaSchema.optional(),
   spec: jobSpecSchema,
-});
+}).meta({ title: 'JobTemplateSpec' });
 /** The rjob template, checked by zod and typed as the Kubernetes model. */
 export type JobTemplateSpec = V1JobTemplateSpec & { spec: NonNullable<V1JobTemplateSpec['spec']> };
 export const jobTemplateSchema = jobTemplateZod as unknown as z.ZodType<JobTemplateSpec, z.input<typeof jobTemplateZod>>;
@@ -92,7 +89,7 @@ export const jobTemplateSchema = jobTemplateZod as unknown as z.ZodType<JobTempl
 export const dependsOnSchema = z.strictObject({
   name: z.string().min(1),
   status: z.enum(['Ready', 'Complete']),
-});
+}).meta({ title: 'DependsOn' });
 
 export const replicatedJobSchema = z.strictObject({
   name: z.string().min(1),
@@ -100,18 +97,18 @@ export const replicatedJobSchema = z.strictObject({
   template: jobTemplateSchema,
   replicas: nonNegInt32.default(1),
   dependsOn: z.array(dependsOnSchema).max(5).optional(),
-});
+}).meta({ title: 'ReplicatedJob' });
 
 export const networkSchema = z.strictObject({
   enableDNSHostnames: z.boolean().default(true),
   subdomain: z.string().min(1).optional(),
   publishNotReadyAddresses: z.boolean().default(true),
-});
+}).meta({ title: 'Network' });
 
 export const successPolicySchema = z.strictObject({
   operator: z.enum(['All', 'Any']),
   targetReplicatedJobs: z.array(z.string()).optional(),
-});
+}).meta({ title: 'SuccessPolicy' });
 
 export const failurePolicyRuleSchema = z.strictObject({
   /** Defaulted to `failurePolicyRule<index>` by the failure policy schema when empty. */
@@ -127,7 +124,7 @@ export const failurePolicyRuleSchema = z.strictObject({
     .optional(),
   onJobFailureMessagePatterns: z.array(z.string()).optional(),
   targetReplicatedJobs: z.array(z.string()).optional(),
-});
+}).meta({ title: 'FailurePolicyRule' });
 
 export const failurePolicySchema = z.strictObject({
   maxRestarts: nonNegInt32.default(0),
@@ -137,34 +134,36 @@ export const failurePolicySchema = z.strictObject({
     .default([])
     // Upstream webhook: rules with an empty name are named after their index.
     .transform((rules) => rules.map((r, i) => ({ ...r, name: r.name === '' ? `failurePolicyRule${i}` : r.name }))),
-});
+}).meta({ title: 'FailurePolicy' });
 
 export const startupPolicySchema = z.strictObject({
   startupPolicyOrder: z.enum(['AnyOrder', 'InOrder']),
-});
+}).meta({ title: 'StartupPolicy' });
 
 export const coordinatorSchema = z.strictObject({
   replicatedJob: z.string().min(1),
   jobIndex: nonNegInt32.default(0),
   podIndex: nonNegInt32.default(0),
-});
+}).meta({ title: 'Coordinator' });
 
 export const pvcTemplateSchema = z.looseObject({
-  metadata: z.looseObject({
-    name: z.string().min(1),
-    namespace: z.string().optional(),
-    labels: stringMap.optional(),
-    annotations: stringMap.optional(),
-  }),
+  metadata: z
+    .looseObject({
+      name: z.string().min(1),
+      namespace: z.string().optional(),
+      labels: stringMap.optional(),
+      annotations: stringMap.optional(),
+    })
+    .meta({ title: 'PersistentVolumeClaimMetadata' }),
   spec: z.looseObject({}),
-});
+}).meta({ title: 'PersistentVolumeClaimTemplate' });
 
 export const volumeClaimPolicySchema = z.strictObject({
   templates: z.array(pvcTemplateSchema).max(50),
   retentionPolicy: z
     .strictObject({ whenDeleted: z.enum(['Delete', 'Retain']).default('Delete') })
     .default({ whenDeleted: 'Delete' }),
-});
+}).meta({ title: 'VolumeClaimPolicy' });
 
 export const jobSetSpecSchema = z.strictObject({
   replicatedJobs: z.array(replicatedJobSchema).default([]),
@@ -177,7 +176,7 @@ export const jobSetSpecSchema = z.strictObject({
   managedBy: z.string().optional(),
   ttlSecondsAfterFinished: nonNegInt32.optional(),
   volumeClaimPolicies: z.array(volumeClaimPolicySchema).max(50).optional(),
-});
+}).meta({ title: 'JobSetSpec' });
 
 // ---------------------------------------------------------------------------------------------
 // status
@@ -190,7 +189,7 @@ export const conditionSchema = z.strictObject({
   /** RFC 3339 time of the last status change of this condition. */
   lastTransitionTime: z.string(),
   observedGeneration: z.number().int().optional(),
-});
+}).meta({ title: 'Condition' });
 
 export const replicatedJobStatusSchema = z.strictObject({
   name: z.string(),
@@ -201,7 +200,7 @@ export const replicatedJobStatusSchema = z.strictObject({
   suspended: nonNegInt32,
   jobRestarts: z.array(nonNegInt32).max(1024).optional(),
   jobRestartsCountTowardsMax: z.array(nonNegInt32).max(1024).optional(),
-});
+}).meta({ title: 'ReplicatedJobStatus' });
 
 export const jobSetStatusSchema = z.strictObject({
   conditions: z.array(conditionSchema).default([]),
@@ -209,7 +208,7 @@ export const jobSetStatusSchema = z.strictObject({
   restartsCountTowardsMax: nonNegInt32.default(0),
   terminalState: z.union([z.literal(''), enumOf(TerminalState)]).optional(),
   replicatedJobsStatus: z.array(replicatedJobStatusSchema).default([]),
-});
+}).meta({ title: 'JobSetStatus' });
 
 // ---------------------------------------------------------------------------------------------
 // the object
@@ -231,7 +230,7 @@ export const jobSetMetadataSchema = z.strictObject({
   ownerReferences: z.array(z.looseObject({})).optional(),
   managedFields: z.array(z.looseObject({})).optional(),
   selfLink: z.string().optional(),
-});
+}).meta({ title: 'JobSetMetadata' });
 
 export const jobSetSchema = z.strictObject({
   apiVersion: z.literal(API_VERSION).default(API_VERSION),
@@ -239,7 +238,7 @@ export const jobSetSchema = z.strictObject({
   metadata: jobSetMetadataSchema,
   spec: jobSetSpecSchema,
   status: jobSetStatusSchema.optional(),
-});
+}).meta({ title: 'JobSet' });
 
 /** A JobSet after parsing: every default applied. */
 export type JobSet = z.output<typeof jobSetSchema>;

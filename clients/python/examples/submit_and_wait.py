@@ -49,7 +49,7 @@ async def main() -> int:
     except JobSetFailedError as e:
         print(e, file=sys.stderr)
         return 1
-    print(f"hello-python: {status['terminalState']}, restarts {status['restarts']}")
+    print(f"hello-python: {status.terminalState}, restarts {status.restarts}")
 
     await jobsets.delete(namespace, "hello-python")  # and its Jobs, so the script can run again
     return 0

@@ -13,13 +13,17 @@ import pytest
 from temporalio.service import RPCError, RPCStatusCode
 
 from jobset_temporal import (
+    JobSet,
     JobSetClient,
     JobSetConflictError,
     JobSetFailedError,
     JobSetNotFoundError,
     JobSetUpdateRejectedError,
     JobSetValidationError,
+    JobSetStatus,
     JobSetWaitTimeoutError,
+    SyncJobSetClient,
+    leader_workers,
     workflow_id,
 )
 
@@ -68,16 +72,16 @@ def test_submit_and_wait_completed(env: Environment, worker: WorkerProcess, name
         client = await connect(env, worker)
         first = await client.submit(jobset("py-ok", replicas=2), namespace=namespace)
         assert first.created and first.workflow_id == workflow_id(namespace, "py-ok")
-        assert len(first.job_set["metadata"]["uid"]) == 36
+        assert len(first.job_set.metadata.uid or "") == 36
 
         status = await client.wait(namespace, "py-ok", for_="Completed", timeout=180)
-        assert status["terminalState"] == "Completed"
-        assert any(c["type"] == "Completed" and c["reason"] == "AllJobsCompleted" for c in status["conditions"])
+        assert status.terminalState == "Completed"
+        assert any(c.type == "Completed" and c.reason == "AllJobsCompleted" for c in status.conditions or [])
 
         info = await client.get(namespace, "py-ok")
         assert (info.state, info.closed, info.execution_status) == ("Completed", True, "COMPLETED")
         # The workflow's copy is defaulted by the TypeScript side.
-        assert info.job_set["spec"]["replicatedJobs"][0]["template"]["spec"]["completionMode"] == "Indexed"
+        assert info.job_set.spec.replicatedJobs[0].template.spec.completionMode == "Indexed"
         assert env.jobs(namespace, "py-ok") == ["job.batch/py-ok-w-0", "job.batch/py-ok-w-1"]
 
         # Same spec again (as YAML text): nothing new; another spec under the name: refused.
@@ -119,7 +123,7 @@ def test_suspend_and_resume(env: Environment, worker: WorkerProcess, namespace: 
 
         await client.suspend(namespace, "py-pause")
         status = await client.wait(namespace, "py-pause", for_="Suspended", timeout=120)
-        assert any(c["type"] == "Suspended" and c["status"] == "True" for c in status["conditions"])
+        assert any(c.type == "Suspended" and c.status == "True" for c in status.conditions or [])
         assert (await client.get(namespace, "py-pause")).state == "Suspended"
 
         with pytest.raises(JobSetValidationError, match="not in spec.replicatedJobs"):
@@ -127,7 +131,7 @@ def test_suspend_and_resume(env: Environment, worker: WorkerProcess, namespace: 
         # Resume with short pods: the JobSet then completes.
         await client.resume(namespace, "py-pause", {"podTemplates": {"w": {"annotations": {"kwok-sim/run-duration": "1s"}}}})
         done = await client.wait(namespace, "py-pause", for_="Completed", timeout=180)
-        assert any(c["type"] == "Suspended" and c["status"] == "False" and c["reason"] == "ResumeJobs" for c in done["conditions"])
+        assert any(c.type == "Suspended" and c.status == "False" and c.reason == "ResumeJobs" for c in done.conditions or [])
         with pytest.raises(JobSetUpdateRejectedError, match="finished"):
             await client.suspend(namespace, "py-pause")
 
@@ -144,7 +148,7 @@ def test_wait_errors_and_delete(env: Environment, worker: WorkerProcess, namespa
         await client.submit(jobset("py-fail", fail=True), namespace=namespace)
         with pytest.raises(JobSetFailedError, match="FailedJobs") as failed:
             await client.wait(namespace, "py-fail", timeout=180)
-        assert failed.value.status["terminalState"] == "Failed"
+        assert failed.value.status.terminalState == "Failed"
 
         # Delete a running JobSet (cancellation) and a finished one (cleanup run): the Jobs go too.
         wait_for_jobs(env, namespace, "py-slow", 1)
@@ -188,9 +192,9 @@ def test_a_jobset_the_worker_refuses_fails_with_the_reason(env: Environment, wor
         assert (await client.submit(js, namespace=namespace)).created
         with pytest.raises(JobSetFailedError, match=r"(?s)InvalidJobSet: invalid JobSet:.*spec\.successPolicy\.targetReplicatedJobs\[0\]") as failed:
             await client.wait(namespace, "py-refused", timeout=120)
-        assert failed.value.status["terminalState"] == "Failed"
+        assert failed.value.status.terminalState == "Failed"
         info = await client.get(namespace, "py-refused")
-        assert (info.state, info.job_set["metadata"]["name"]) == ("Failed", "py-refused")
+        assert (info.state, info.job_set.metadata.name) == ("Failed", "py-refused")
         await client.delete(namespace, "py-refused")
         with pytest.raises(JobSetNotFoundError):
             await client.get(namespace, "py-refused")
@@ -208,10 +212,10 @@ def test_a_terminated_run_reads_as_failed_and_can_be_deleted(env: Environment, w
         wait_for_jobs(env, namespace, "py-term", 1)
         await client.client.get_workflow_handle(f"jobset/{namespace}/py-term").terminate(reason="an operator ended it by hand")
         info = await client.get(namespace, "py-term")
-        failed = [c for c in info.status["conditions"] if c["type"] == "Failed"]
-        assert (info.state, info.status["terminalState"]) == ("Failed", "Failed")
-        assert failed[0]["reason"] == "WorkflowTerminated"
-        assert "an operator ended it by hand" in failed[0]["message"]
+        failed = [c for c in info.status.conditions or [] if c.type == "Failed"]
+        assert (info.state, info.status.terminalState) == ("Failed", "Failed")
+        assert failed[0].reason == "WorkflowTerminated"
+        assert "an operator ended it by hand" in failed[0].message
         await client.delete(namespace, "py-term")
         with pytest.raises(JobSetNotFoundError):
             await client.get(namespace, "py-term")
@@ -221,3 +225,54 @@ def test_a_terminated_run_reads_as_failed_and_can_be_deleted(env: Environment, w
         assert env.jobs(namespace, "py-term") == []
 
     asyncio.run(scenario())
+
+
+def test_list_filters_by_namespace_labels_and_state_and_watch_follows_a_jobset_to_its_end(env: Environment, worker: WorkerProcess, namespace: str) -> None:
+    async def scenario() -> None:
+        client = await connect(env, worker)
+        quick = {**jobset("py-list-a", duration="3s"), "metadata": {"name": "py-list-a", "labels": {"team": "a"}}}
+        slow = {**jobset("py-list-b", duration="10m"), "metadata": {"name": "py-list-b", "labels": {"team": "b"}}}
+        await client.submit(quick, namespace=namespace)
+        await client.submit(slow, namespace=namespace)
+
+        changes = [status async for status in client.watch(namespace, "py-list-a", interval=0.2)]
+        assert all(isinstance(s, JobSetStatus) for s in changes)
+        assert changes[-1].terminalState == "Completed"
+        assert len(changes) >= 2  # at least one running status before the final one
+
+        names = lambda infos: [i.job_set.metadata.name for i in infos]  # noqa: E731
+        assert names(await client.list(namespace)) == ["py-list-a", "py-list-b"]
+        assert names(await client.list(namespace, label_selector={"team": "b"})) == ["py-list-b"]
+        assert names(await client.list(namespace, state="Completed")) == ["py-list-a"]
+        assert names(await client.list(namespace, state="Running")) == ["py-list-b"]
+        # Every namespace: runs of other task queues that no worker polls any more (earlier test
+        # runs on this server) cannot be read, and are reported, not fatal.
+        unreadable: list[str] = []
+        everywhere = await client.list(on_unreadable=lambda wid, err: unreadable.append(wid))
+        assert namespace in {i.job_set.metadata.namespace for i in everywhere}
+        assert not any(wid.startswith(f"jobset/{namespace}/") for wid in unreadable)
+        with pytest.raises(JobSetValidationError, match="unknown state"):
+            await client.list(namespace, state="Sleeping")
+        await client.delete(namespace, "py-list-b")
+        assert names(await client.list(namespace)) == ["py-list-a"]
+
+    asyncio.run(scenario())
+
+
+def test_the_sync_client_runs_a_built_leader_workers_jobset(env: Environment, worker: WorkerProcess, namespace: str) -> None:
+    """The synchronous facade (scripts, notebooks) and the leader + workers builder (no YAML)."""
+    js = leader_workers("py-lw", image="busybox", workers=2, pod_annotations={"kwok-sim/run-duration": "1s"})
+    assert isinstance(js, JobSet)
+    with SyncJobSetClient.connect(env.address, task_queue=worker.task_queue) as client:
+        submitted = client.submit(js, namespace=namespace)
+        assert submitted.created
+        statuses = list(client.watch(namespace, "py-lw", interval=0.2))
+        assert statuses[-1].terminalState == "Completed"
+        info = client.get(namespace, "py-lw")
+        workers = info.job_set.spec.replicatedJobs[1]
+        assert (workers.name, workers.template.spec.parallelism) == ("workers", 2)
+        env_vars = {e["name"]: e.get("value") for e in workers.template.spec.template.spec.containers[0].env}
+        assert env_vars["MASTER_ADDR"] == "py-lw-leader-0-0.py-lw"
+        assert (env_vars["WORLD_SIZE"], env_vars["RANK_OFFSET"]) == ("3", "1")
+        assert sorted(env.jobs(namespace, "py-lw")) == ["job.batch/py-lw-leader-0", "job.batch/py-lw-workers-0"]
+        client.delete(namespace, "py-lw")

@@ -16,7 +16,10 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from collections.abc import AsyncIterator, Callable
 from typing import Any
+
+from pydantic import BaseModel
 
 from temporalio.client import (
     Client,
@@ -44,6 +47,7 @@ from .errors import (
     JobSetValidationError,
     JobSetWaitTimeoutError,
 )
+from .models import JobSet, JobSetStatus
 from .schema import format_path, load_jobset, validate_jobset
 
 WORKFLOW_TYPE = "jobSetWorkflow"
@@ -54,6 +58,8 @@ DEFAULT_NAMESPACE = "default"
 _NAMESPACE_KEY = SearchAttributeKey.for_keyword("JobSetNamespace")
 _NAME_KEY = SearchAttributeKey.for_keyword("JobSetName")
 _STATE_KEY = SearchAttributeKey.for_keyword("JobSetState")
+
+STATES = ("Running", "Restarting", "Suspended", "Completed", "Failed")
 
 # Every closed run is read from its history: completed and failed runs end with the finished
 # JobSet (spec and final status) in their close event; a run ended from outside (terminated, timed
@@ -83,8 +89,9 @@ def _is_true(status: dict[str, Any], condition: str) -> bool:
     return any(c.get("type") == condition and c.get("status") == "True" for c in status.get("conditions") or [])
 
 
-def job_set_state(job_set: dict[str, Any], status: dict[str, Any]) -> str:
+def job_set_state(job_set: JobSet | dict[str, Any], status: JobSetStatus | dict[str, Any]) -> str:
     """Running, Restarting, Suspended, Completed or Failed (as src/core/state.ts derives it)."""
+    job_set, status = _plain(job_set), _plain(status)
     if status.get("terminalState") == "Completed" or _is_true(status, "Completed"):
         return "Completed"
     if status.get("terminalState") == "Failed" or _is_true(status, "Failed"):
@@ -94,6 +101,11 @@ def job_set_state(job_set: dict[str, Any], status: dict[str, Any]) -> str:
     if _is_true(status, "RestartingJobSet"):
         return "Restarting"
     return "Running"
+
+
+def _plain(value: BaseModel | dict[str, Any]) -> dict[str, Any]:
+    """A model as the JSON object it stands for (fields never set left out); a dict as it is."""
+    return value.model_dump(mode="json", exclude_none=True) if isinstance(value, BaseModel) else value
 
 
 def _finished(status: dict[str, Any]) -> bool:
@@ -137,6 +149,16 @@ def _comparable(job_set: dict[str, Any]) -> dict[str, Any]:
     return js
 
 
+def start_summary(job_set: dict[str, Any]) -> str:
+    """The Web UI's summary of a JobSet's workflow: ``<namespace>/<name>: N Jobs in M replicatedJobs``
+    (as src/core/summary.ts writes it)."""
+    rjobs = (job_set.get("spec") or {}).get("replicatedJobs") or []
+    jobs = sum(r.get("replicas", 1) for r in rjobs)
+    meta = job_set.get("metadata") or {}
+    plural = lambda n, one: f"{n} {one}{'' if n == 1 else 's'}"  # noqa: E731
+    return f"{meta.get('namespace')}/{meta.get('name')}: {plural(jobs, 'Job')} in {plural(len(rjobs), 'replicatedJob')}"
+
+
 def _generated_name(prefix: str) -> str:
     alphabet = "bcdfghjklmnpqrstvwxz2456789"
     return prefix + "".join(secrets.choice(alphabet) for _ in range(5))
@@ -144,10 +166,11 @@ def _generated_name(prefix: str) -> str:
 
 @dataclass
 class JobSetInfo:
-    """What ``get`` returns: the JobSet as its workflow runs it, its status, and where it runs."""
+    """What ``get`` and ``list`` return: the JobSet as its workflow runs it (every default applied),
+    its status, and where it runs."""
 
-    job_set: dict[str, Any]
-    status: dict[str, Any]
+    job_set: JobSet
+    status: JobSetStatus
     state: str
     workflow_id: str
     run_id: str
@@ -157,7 +180,7 @@ class JobSetInfo:
 
 @dataclass
 class SubmitResult:
-    job_set: dict[str, Any]
+    job_set: JobSet
     workflow_id: str
     run_id: str
     created: bool
@@ -188,14 +211,20 @@ class JobSetClient:
 
     # -- submit ------------------------------------------------------------------------------
 
-    def prepare(self, source: dict[str, Any] | str, namespace: str | None = None) -> dict[str, Any]:
+    def prepare(self, source: JobSet | dict[str, Any] | str, namespace: str | None = None) -> JobSet:
         """The JobSet as ``submit`` sends it: checked against the schema, with its namespace, a name
         for ``generateName``, a fresh ``metadata.uid`` and a ``creationTimestamp``. Offline.
+
+        ``source`` is a ``JobSet`` model (``jobset_temporal.models``, or from ``leader_workers``),
+        a dict, or YAML/JSON text.
 
         Raises:
             JobSetValidationError: listing every problem with its field path.
         """
-        js = copy.deepcopy(load_jobset(source))
+        return JobSet.model_validate(self._prepare(source, namespace))
+
+    def _prepare(self, source: JobSet | dict[str, Any] | str, namespace: str | None) -> dict[str, Any]:
+        js = copy.deepcopy(load_jobset(_plain(source) if isinstance(source, BaseModel) else source))
         js.pop("status", None)
         meta = js.setdefault("metadata", {})
         if meta.get("namespace") and namespace and meta["namespace"] != namespace:
@@ -212,7 +241,7 @@ class JobSetClient:
         validate_jobset(js)
         return js
 
-    async def submit(self, source: dict[str, Any] | str, namespace: str | None = None) -> SubmitResult:
+    async def submit(self, source: JobSet | dict[str, Any] | str, namespace: str | None = None) -> SubmitResult:
         """Checks the JobSet locally, then starts its workflow.
 
         Idempotent: when the JobSet exists (running or finished) with the same spec, nothing is
@@ -222,7 +251,7 @@ class JobSetClient:
             JobSetValidationError: the JobSet is invalid; nothing was started.
             JobSetConflictError: a JobSet of that name exists with a different spec.
         """
-        js = self.prepare(source, namespace)
+        js = self._prepare(source, namespace)
         ns, name = js["metadata"]["namespace"], js["metadata"]["name"]
         wid = workflow_id(ns, name)
         for attempt in range(4):
@@ -232,7 +261,7 @@ class JobSetClient:
                 continue
             if latest is not None and not self._deleted(latest):
                 info = await self._read_run(latest)
-                diff = _differences(_comparable(js), info.job_set)
+                diff = _differences(_comparable(js), _plain(info.job_set))
                 if diff:
                     raise JobSetConflictError(ns, name, diff)
                 return SubmitResult(job_set=info.job_set, workflow_id=wid, run_id=info.run_id, created=False)
@@ -249,9 +278,9 @@ class JobSetClient:
                             SearchAttributePair(_STATE_KEY, "Suspended" if (js.get("spec") or {}).get("suspend") else "Running"),
                         ]
                     ),
-                    static_summary=f"JobSet {ns}/{name}",
+                    static_summary=start_summary(js),
                 )
-                return SubmitResult(job_set=js, workflow_id=wid, run_id=handle.first_execution_run_id or handle.result_run_id or "", created=True)
+                return SubmitResult(job_set=JobSet.model_validate(js), workflow_id=wid, run_id=handle.first_execution_run_id or handle.result_run_id or "", created=True)
             except WorkflowAlreadyStartedError:
                 if attempt >= 3:
                     raise
@@ -270,7 +299,81 @@ class JobSetClient:
             raise JobSetNotFoundError(namespace, name)
         return await self._read_run(latest)
 
-    async def wait(self, namespace: str, name: str, for_: str = "Completed", timeout: float | None = None, interval: float = 1.0) -> dict[str, Any]:
+    async def list(
+        self,
+        namespace: str | None = None,
+        label_selector: dict[str, str] | None = None,
+        state: str | None = None,
+        on_unreadable: Callable[[str, Exception], None] | None = None,
+    ) -> list[JobSetInfo]:
+        """The JobSets of ``namespace`` (None: every namespace), sorted by namespace and name.
+
+        ``label_selector`` keeps those whose labels have every given key with the given value;
+        ``state`` those in that state (Running, Restarting, Suspended, Completed or Failed). A running
+        JobSet is read through its workflow's queries, which a worker of its task queue answers:
+        one that cannot be read (no worker) is passed to ``on_unreadable(workflow_id, error)`` and
+        left out, or, without that callback, raises.
+
+        Raises:
+            JobSetValidationError: ``state`` is not a state.
+            RPCError, WorkflowQueryFailedError: a JobSet could not be read and no ``on_unreadable`` was given.
+        """
+        if state is not None and state not in STATES:
+            raise JobSetValidationError([FieldIssue("state", f'unknown state "{state}": one of {", ".join(STATES)}')], subject="list request")
+        quote = lambda v: "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'"  # noqa: E731
+        # Cleanup runs are listed too: they mark an earlier run under the same ID as deleted.
+        clauses = [f"WorkflowType IN ({quote(WORKFLOW_TYPE)}, {quote(CLEANUP_WORKFLOW_TYPE)})", "ExecutionStatus != 'ContinuedAsNew'"]
+        if namespace:
+            clauses.append(f"JobSetNamespace = {quote(namespace)}")
+        newest: dict[str, Any] = {}
+        async for run in self.client.list_workflows(" AND ".join(clauses)):
+            seen = newest.get(run.id)
+            if seen is None or run.start_time > seen.start_time:
+                newest[run.id] = run
+        # Eight reads at a time, like the TypeScript SDK: each is a describe and a query or a
+        # history read.
+        limit = asyncio.Semaphore(8)
+
+        async def read(run: Any) -> JobSetInfo | None:
+            async with limit:
+                try:
+                    return await self._read_run(await self.client.get_workflow_handle(run.id, run_id=run.run_id).describe())
+                except (RPCError, WorkflowQueryFailedError) as e:
+                    if isinstance(e, RPCError) and e.status == RPCStatusCode.NOT_FOUND:
+                        return None  # deleted between the listing and the read
+                    if on_unreadable is None:
+                        raise
+                    on_unreadable(run.id, e)
+                    return None
+
+        read_all = await asyncio.gather(*(read(run) for run in newest.values() if not self._deleted(run)))
+        infos = [
+            info
+            for info in read_all
+            if info is not None
+            and (state is None or info.state == state)
+            and all((info.job_set.metadata.labels or {}).get(k) == v for k, v in (label_selector or {}).items())
+        ]
+        return sorted(infos, key=lambda i: (i.job_set.metadata.namespace or "", i.job_set.metadata.name or ""))
+
+    async def watch(self, namespace: str, name: str, interval: float = 1.0) -> AsyncIterator[JobSetStatus]:
+        """Yields the JobSet's status now and at each change, until it completes or fails.
+
+        Raises:
+            JobSetNotFoundError: it does not exist or is deleted meanwhile.
+        """
+        last: dict[str, Any] | None = None
+        while True:
+            info = await self.get(namespace, name)
+            status = _plain(info.status)
+            if status != last:
+                last = status
+                yield info.status
+            if _finished(status) or info.closed:
+                return
+            await asyncio.sleep(interval)
+
+    async def wait(self, namespace: str, name: str, for_: str = "Completed", timeout: float | None = None, interval: float = 1.0) -> JobSetStatus:
         """Waits until the JobSet has condition ``for_`` (Completed, Failed, Suspended or any other type).
 
         Returns the status. ``timeout`` is in seconds (None = no limit).
@@ -282,7 +385,7 @@ class JobSetClient:
             JobSetNotFoundError: it does not exist or was deleted meanwhile.
         """
         deadline = None if timeout is None else time.monotonic() + timeout
-        last: dict[str, Any] | None = None
+        last: JobSetStatus | None = None
         while True:
             remaining = None if deadline is None else deadline - time.monotonic()
             if remaining is not None and remaining <= 0:
@@ -292,10 +395,11 @@ class JobSetClient:
             except asyncio.TimeoutError:
                 raise JobSetWaitTimeoutError(namespace, name, for_, timeout or 0, last) from None
             last = info.status
-            if _reached(info.status, for_):
+            status = _plain(info.status)
+            if _reached(status, for_):
                 return info.status
-            if _finished(info.status) or info.closed:
-                if info.status.get("terminalState") == "Failed":
+            if _finished(status) or info.closed:
+                if status.get("terminalState") == "Failed":
                     raise JobSetFailedError(namespace, name, info.status)
                 raise JobSetConditionUnreachableError(namespace, name, for_, info.status)
             pause = interval if deadline is None else max(0.0, min(interval, deadline - time.monotonic()))
@@ -303,7 +407,7 @@ class JobSetClient:
 
     # -- suspend, resume, delete -------------------------------------------------------------
 
-    async def suspend(self, namespace: str, name: str) -> dict[str, Any]:
+    async def suspend(self, namespace: str, name: str) -> JobSetStatus:
         """Suspends the JobSet; returns its status.
 
         Raises:
@@ -312,7 +416,7 @@ class JobSetClient:
         handle = await self._running_handle(namespace, name, "suspend")
         return await self._update(handle, namespace, name, "suspend", {})
 
-    async def resume(self, namespace: str, name: str, request: dict[str, Any] | None = None) -> dict[str, Any]:
+    async def resume(self, namespace: str, name: str, request: dict[str, Any] | None = None) -> JobSetStatus:
         """Resumes the JobSet, optionally changing pod-template scheduling fields first:
         ``{"podTemplates": {"<rjob>": {"labels"|"annotations"|"nodeSelector"|"tolerations"|"schedulingGates": ...}}}``.
 
@@ -358,7 +462,7 @@ class JobSetClient:
             try:
                 cleanup = await self.client.start_workflow(
                     CLEANUP_WORKFLOW_TYPE,
-                    {"jobSet": info.job_set},
+                    {"jobSet": _plain(info.job_set)},
                     id=wid,
                     task_queue=self.task_queue,
                     search_attributes=TypedSearchAttributes([SearchAttributePair(_NAMESPACE_KEY, namespace), SearchAttributePair(_NAME_KEY, name)]),
@@ -396,8 +500,8 @@ class JobSetClient:
             job_set, status, run = await self._query_run(handle, run)
         job_set = {k: v for k, v in job_set.items() if k != "status"}
         return JobSetInfo(
-            job_set=job_set,
-            status=status,
+            job_set=JobSet.model_validate(job_set),
+            status=JobSetStatus.model_validate(status),
             state=job_set_state(job_set, status),
             workflow_id=run.id,
             run_id=run.run_id,
@@ -469,12 +573,12 @@ class JobSetClient:
             raise JobSetNotFoundError(namespace, name)
         if latest.status != WorkflowExecutionStatus.RUNNING:
             info = await self._read_run(latest)
-            raise JobSetUpdateRejectedError(namespace, name, update, f"the JobSet is finished ({info.status.get('terminalState') or info.execution_status})")
+            raise JobSetUpdateRejectedError(namespace, name, update, f"the JobSet is finished ({info.status.terminalState or info.execution_status})")
         return self.client.get_workflow_handle(wid)
 
-    async def _update(self, handle: WorkflowHandle[Any, Any], namespace: str, name: str, update: str, arg: dict[str, Any]) -> dict[str, Any]:
+    async def _update(self, handle: WorkflowHandle[Any, Any], namespace: str, name: str, update: str, arg: dict[str, Any]) -> JobSetStatus:
         try:
-            return await handle.execute_update(update, arg)
+            return JobSetStatus.model_validate(await handle.execute_update(update, arg))
         except WorkflowUpdateFailedError as e:
             raise JobSetUpdateRejectedError(namespace, name, update, str(e.cause) if e.cause else str(e)) from e
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:
+    from .models import JobSetStatus
 
 
 @dataclass(frozen=True)
@@ -59,30 +62,30 @@ class JobSetConflictError(JobSetError):
 class JobSetFailedError(JobSetError):
     """Raised by ``wait`` when the JobSet failed while waiting for it to complete. ``status`` is the final status."""
 
-    def __init__(self, namespace: str, name: str, status: dict[str, Any]) -> None:
+    def __init__(self, namespace: str, name: str, status: JobSetStatus) -> None:
         self.namespace = namespace
         self.name = name
         self.status = status
-        failed = next((c for c in status.get("conditions", []) if c.get("type") == "Failed" and c.get("status") == "True"), None)
-        why = f": {failed.get('reason')}: {failed.get('message')}" if failed else ""
+        failed = next((c for c in status.conditions or [] if c.type == "Failed" and c.status == "True"), None)
+        why = f": {failed.reason}: {failed.message}" if failed else ""
         super().__init__(f"JobSet {namespace}/{name} failed{why}")
 
 
 class JobSetConditionUnreachableError(JobSetError):
     """Raised by ``wait`` when the JobSet finished without the awaited condition (e.g. Completed while waiting for Failed)."""
 
-    def __init__(self, namespace: str, name: str, condition: str, status: dict[str, Any]) -> None:
+    def __init__(self, namespace: str, name: str, condition: str, status: JobSetStatus) -> None:
         self.namespace = namespace
         self.name = name
         self.condition = condition
         self.status = status
-        super().__init__(f"JobSet {namespace}/{name} finished ({status.get('terminalState') or 'closed'}) without condition {condition}")
+        super().__init__(f"JobSet {namespace}/{name} finished ({status.terminalState or 'closed'}) without condition {condition}")
 
 
 class JobSetWaitTimeoutError(JobSetError):
     """Raised by ``wait`` when the timeout passes first. ``status`` is the last status seen, if any."""
 
-    def __init__(self, namespace: str, name: str, condition: str, timeout: float, status: dict[str, Any] | None) -> None:
+    def __init__(self, namespace: str, name: str, condition: str, timeout: float, status: JobSetStatus | None) -> None:
         self.namespace = namespace
         self.name = name
         self.condition = condition
