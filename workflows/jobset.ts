@@ -356,7 +356,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     if (!immediate) {
       if (!signalledChildren) return observe(false);
       const mine = specVersion;
-      await condition(() => childrenChanged || specVersion !== mine, input.observeMaxWaitMs ?? SIGNALLED_RESYNC_MS);
+      await condition(() => childrenChanged || specVersion !== mine, input.observeMaxWaitMs ?? SIGNALLED_RESYNC_MS, { summary: 'wait for a change to the child Jobs (or the resync)' });
     }
     childrenChanged = false;
     const observed = await localUntilDone.observeChildren.executeWithOptions({ summary: `read child Jobs of ${namespace}/${name}` }, [
@@ -574,7 +574,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
         // Retry with backoff, from a fresh observation; an Update cuts the wait short.
         failuresInARow++;
         const mine = specVersion;
-        await condition(() => specVersion !== mine, failureBackoffMs(failuresInARow));
+        await condition(() => specVersion !== mine, failureBackoffMs(failuresInARow), { summary: `back off after ${failuresInARow} failed pass(es)` });
         immediate = true;
       } else failuresInARow = 0;
       // Bounded history: a new run after each global restart and whenever the server suggests it.
@@ -600,7 +600,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     const expiry = ttlExpiry(js, status);
     if (expiry !== undefined) {
       const wait = Date.parse(expiry) - Date.now();
-      if (wait > 0) await sleep(wait);
+      if (wait > 0) await sleep(wait, { summary: 'TTL: wait ttlSecondsAfterFinished before deleting the child objects' });
       await act.deleteChildren.executeWithOptions(
         { startToCloseTimeout: '10 minutes', heartbeatTimeout: '30 seconds', retry, summary: 'TTL expired: delete child objects' },
         [target()],
@@ -627,7 +627,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
       // (childrenChanged) before the bridge's cancellation of it arrives: wait for that a moment,
       // so a `kubectl delete` ends the run Cancelled whichever comes first.
       try {
-        await condition(() => false, OWNER_DELETED_GRACE_MS);
+        await condition(() => false, OWNER_DELETED_GRACE_MS, { summary: "JobSet resource deleted: wait for the bridge's cancellation" });
       } catch (cancelled) {
         if (!isCancellation(cancelled)) throw cancelled;
         err = cancelled;

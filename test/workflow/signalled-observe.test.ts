@@ -48,6 +48,10 @@ test('a signalled JobSet waits with no activity, and a childrenChanged signal ma
     await sleep(1_000);
     expect(cluster.count('observeChildren')).toBe(reads);
     expect((await handle.describe()).raw.pendingActivities ?? []).toHaveLength(0);
+    // The wait is a timer that says what it waits for (the Web UI's timeline shows it).
+    const timers = (await handle.fetchHistory()).events?.filter((e) => e.timerStartedEventAttributes) ?? [];
+    expect(timers.length).toBeGreaterThan(0);
+    for (const t of timers) expect(Buffer.from(t.userMetadata?.summary?.data ?? []).toString()).toBe('"wait for a change to the child Jobs (or the resync)"');
 
     // The Jobs complete; the signal has the run read them and finish.
     cluster.completeJobsAfter(0);
