@@ -242,7 +242,8 @@ def test_list_filters_by_namespace_labels_and_state_and_watch_follows_a_jobset_t
 
         names = lambda infos: [i.job_set.metadata.name for i in infos]  # noqa: E731
         assert names(await client.list(namespace)) == ["py-list-a", "py-list-b"]
-        assert names(await client.list(namespace, label_selector={"team": "b"})) == ["py-list-b"]
+        assert names(await client.list(namespace, label_selector="team=b")) == ["py-list-b"]
+        assert names(await client.list(namespace, label_selector="team in (a,b),!legacy")) == ["py-list-a", "py-list-b"]
         assert names(await client.list(namespace, state="Completed")) == ["py-list-a"]
         assert names(await client.list(namespace, state="Running")) == ["py-list-b"]
         # Every namespace: runs of other task queues that no worker polls any more (earlier test

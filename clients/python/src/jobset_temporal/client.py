@@ -49,6 +49,7 @@ from .errors import (
 )
 from .models import JobSet, JobSetStatus
 from .schema import format_path, load_jobset, validate_jobset
+from .selector import matches_labels, parse_label_selector
 
 WORKFLOW_TYPE = "jobSetWorkflow"
 CLEANUP_WORKFLOW_TYPE = "jobSetCleanupWorkflow"
@@ -302,22 +303,23 @@ class JobSetClient:
     async def list(
         self,
         namespace: str | None = None,
-        label_selector: dict[str, str] | None = None,
+        label_selector: str = "",
         state: str | None = None,
         on_unreadable: Callable[[str, Exception], None] | None = None,
     ) -> list[JobSetInfo]:
         """The JobSets of ``namespace`` (None: every namespace), sorted by namespace and name.
 
-        ``label_selector`` keeps those whose labels have every given key with the given value;
-        ``state`` those in that state (Running, Restarting, Suspended, Completed or Failed). A running
+        ``label_selector`` keeps those whose labels match it (kubectl's ``-l``: ``team=a,tier!=dev``,
+        ``env in (prod,staging)``, ``!legacy``); ``state`` those in that state (Running, Restarting, Suspended, Completed or Failed). A running
         JobSet is read through its workflow's queries, which a worker of its task queue answers:
         one that cannot be read (no worker) is passed to ``on_unreadable(workflow_id, error)`` and
         left out, or, without that callback, raises.
 
         Raises:
-            JobSetValidationError: ``state`` is not a state.
+            JobSetValidationError: ``state`` is not a state, or the selector is malformed.
             RPCError, WorkflowQueryFailedError: a JobSet could not be read and no ``on_unreadable`` was given.
         """
+        requirements = parse_label_selector(label_selector)
         if state is not None and state not in STATES:
             raise JobSetValidationError([FieldIssue("state", f'unknown state "{state}": one of {", ".join(STATES)}')], subject="list request")
         quote = lambda v: "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'"  # noqa: E731
@@ -352,7 +354,7 @@ class JobSetClient:
             for info in read_all
             if info is not None
             and (state is None or info.state == state)
-            and all((info.job_set.metadata.labels or {}).get(k) == v for k, v in (label_selector or {}).items())
+            and matches_labels(requirements, info.job_set.metadata.labels)
         ]
         return sorted(infos, key=lambda i: (i.job_set.metadata.namespace or "", i.job_set.metadata.name or ""))
 

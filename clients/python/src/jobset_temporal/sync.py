@@ -71,7 +71,7 @@ class SyncJobSetClient:
     def list(
         self,
         namespace: str | None = None,
-        label_selector: dict[str, str] | None = None,
+        label_selector: str = "",
         state: str | None = None,
         on_unreadable: Callable[[str, Exception], None] | None = None,
     ) -> list[JobSetInfo]:
