@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { Registry } from 'prom-client';
 
 import { createActivities } from '../activities/index.js';
 import { AesGcmCodec } from '../src/codec/aes-gcm.js';
@@ -93,11 +94,27 @@ export async function createWorker(config: WorkerConfig, options: CreateWorkerOp
 }
 
 /**
+ * What runs beside the worker in its process (the bridge, in `jobset controller`): started before
+ * the worker polls and stopped once it has stopped; its metrics and health join the worker's
+ * /metrics, /healthz and /readyz.
+ */
+export interface Companion {
+  /** Its metrics; no Node.js process metrics (the worker's registry has them). */
+  registry: Registry;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  healthy(): boolean;
+  ready(): boolean;
+}
+
+/**
  * Runs a worker until SIGINT/SIGTERM: the SDK's runtime turns those signals into a graceful
  * shutdown (no new tasks, running activities are given time to finish or are cancelled).
  */
-export async function runWorker(config: WorkerConfig): Promise<void> {
+export async function runWorker(config: WorkerConfig, companion?: Companion): Promise<void> {
   const metrics = new WorkerMetrics();
+  // Merged before the worker exists: a clash of metric names fails the start with nothing to stop.
+  const registry = companion ? Registry.merge([metrics.registry, companion.registry]) : metrics.registry;
   const codec = payloadCodec(config.JOBSET_CODEC_KEY_FILE);
   const { worker, children, run } = await createWorker(config, { metrics, codec });
   // /healthz fails once the worker has failed or stopped, so the kubelet restarts the process;
@@ -107,10 +124,10 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
       ? await startHttpServer({
           host: config.JOBSET_HTTP_HOST,
           port: config.JOBSET_HTTP_PORT,
-          registry: metrics.registry,
-          healthy: () => !['FAILED', 'STOPPED'].includes(worker.getState()),
+          registry,
+          healthy: () => !['FAILED', 'STOPPED'].includes(worker.getState()) && (companion?.healthy() ?? true),
           // ...and while the cache of child Jobs is listed and watching.
-          ready: () => worker.getState() === 'RUNNING' && children.connected(),
+          ready: () => worker.getState() === 'RUNNING' && children.connected() && (companion?.ready() ?? true),
           // The Web UI's codec server (/encode, /decode), with the worker's own key.
           ...(codec instanceof AesGcmCodec
             ? { codec: codecEndpoint({ codec, corsOrigins: parseCorsOrigins(config.JOBSET_CODEC_CORS_ORIGIN) }) }
@@ -125,8 +142,10 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
         : ''),
   );
   try {
+    await companion?.start();
     await run();
   } finally {
+    await companion?.stop();
     await http?.close();
   }
   console.error('jobset worker: stopped');

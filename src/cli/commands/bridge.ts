@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { BridgeControllerName } from '../../api/constants.js';
 import { AesGcmCodec } from '../../codec/aes-gcm.js';
 import { JobSetBridge } from '../../bridge/bridge.js';
+import { BridgeMetrics } from '../../bridge/metrics.js';
 import { loadKubeConfig, makeKubeClients } from '../../k8s/client.js';
 import { startHttpServer } from '../../../worker/http.js';
 import { tlsOptions } from '../../../worker/connection.js';
@@ -68,28 +69,9 @@ export const bridgeCommand: Command = {
 
   async run(args: ParsedArgs, io: CliIO): Promise<number> {
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
-    const conn = connectionSettings(args);
     const settings = bridgeSettings(args);
-    let tls;
-    try {
-      tls = tlsOptions(conn.tls);
-    } catch (err) {
-      throw new UsageError(`cannot read the TLS files: ${(err as Error).message}`);
-    }
-    // The bridge reads specs and statuses from Temporal and starts workflows: same codec key.
-    const dataConverter = connectionDataConverter(conn);
-    const codec = dataConverter.payloadCodecs?.[0];
     const log = (m: string) => io.stderr.write(`jobset bridge: ${m}\n`);
-    const connection = await Connection.connect({ address: conn.address, ...(tls ? { tls } : {}) });
-    const bridge = new JobSetBridge({
-      kube: makeKubeClients(loadKubeConfig(settings.kubeconfig)),
-      temporal: new Client({ connection, namespace: conn.namespace, dataConverter }),
-      taskQueue: conn.taskQueue,
-      adoptUnmanaged: settings.adoptUnmanaged,
-      ...(settings.namespace ? { namespace: settings.namespace } : {}),
-      concurrency: settings.concurrency,
-      log,
-    });
+    const { bridge, close, describe } = await openBridge(args, settings, log);
     const http =
       settings.httpPort > 0
         ? await startHttpServer({
@@ -101,12 +83,7 @@ export const bridgeCommand: Command = {
           })
         : undefined;
     const stop = untilTerminated();
-    log(
-      `task queue ${conn.taskQueue} on ${conn.address} (Temporal namespace ${conn.namespace}); ` +
-        `takes spec.managedBy=${BridgeControllerName}${settings.adoptUnmanaged ? ' and unset' : ''}` +
-        (http ? `; metrics and health on http://${settings.httpHost}:${http.port}` : '') +
-        (codec instanceof AesGcmCodec ? `; payloads encrypted with key ${codec.keyId}` : ''),
-    );
+    log(describe + (http ? `; metrics and health on http://${settings.httpHost}:${http.port}` : ''));
     try {
       await bridge.start();
       const signal = await stop;
@@ -114,8 +91,45 @@ export const bridgeCommand: Command = {
     } finally {
       await bridge.stop();
       await http?.close();
-      await connection.close();
+      await close();
     }
     return ExitCode.OK;
   },
 };
+
+/**
+ * The bridge of the connection flags and `settings`, on its own Temporal connection (`close`
+ * closes it), not started; `describe` says what it serves. Shared with `jobset controller`.
+ */
+export async function openBridge(
+  args: ParsedArgs,
+  settings: BridgeSettings,
+  log: (m: string) => void,
+  metrics?: BridgeMetrics,
+): Promise<{ bridge: JobSetBridge; close: () => Promise<void>; describe: string }> {
+  const conn = connectionSettings(args);
+  let tls;
+  try {
+    tls = tlsOptions(conn.tls);
+  } catch (err) {
+    throw new UsageError(`cannot read the TLS files: ${(err as Error).message}`);
+  }
+  const dataConverter = connectionDataConverter(conn);
+  const codec = dataConverter.payloadCodecs?.[0];
+  const connection = await Connection.connect({ address: conn.address, ...(tls ? { tls } : {}) });
+  const bridge = new JobSetBridge({
+    kube: makeKubeClients(loadKubeConfig(settings.kubeconfig)),
+    temporal: new Client({ connection, namespace: conn.namespace, dataConverter }),
+    taskQueue: conn.taskQueue,
+    adoptUnmanaged: settings.adoptUnmanaged,
+    ...(settings.namespace ? { namespace: settings.namespace } : {}),
+    concurrency: settings.concurrency,
+    log,
+    ...(metrics ? { metrics } : {}),
+  });
+  const describe =
+    `task queue ${conn.taskQueue} on ${conn.address} (Temporal namespace ${conn.namespace}); ` +
+    `takes spec.managedBy=${BridgeControllerName}${settings.adoptUnmanaged ? ' and unset' : ''}` +
+    (codec instanceof AesGcmCodec ? `; payloads encrypted with key ${codec.keyId}` : '');
+  return { bridge, close: () => connection.close(), describe };
+}

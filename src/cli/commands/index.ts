@@ -25,6 +25,7 @@ export const verbs: readonly Verb[] = [
   { name: 'delete', summary: 'delete JobSets and wait until their Jobs, Service and PVCs are gone', load: async () => (await import('./delete.js')).deleteCommand },
   { name: 'worker', summary: 'run a JobSet worker (Temporal workflows + Kubernetes activities) until stopped', load: async () => (await import('./worker.js')).workerCommand },
   { name: 'bridge', summary: 'run the CRD bridge: JobSet custom resources (kubectl) become JobSet workflows', load: async () => (await import('./bridge.js')).bridgeCommand },
+  { name: 'controller', summary: 'run the bridge and a worker in one process (one per cluster; more workers may join)', load: async () => (await import('./controller.js')).controllerCommand },
   { name: 'codec-server', summary: 'serve the payload codec (/encode, /decode) to the Temporal Web UI and CLI until stopped', load: async () => (await import('./codec-server.js')).codecServerCommand },
   { name: 'completion', summary: 'print the shell completion script (bash or zsh)', load: async () => (await import('./completion.js')).completionCommand },
   { name: 'dev', summary: 'start, stop or check the local environment (Temporal dev server + local Kubernetes)', load: async () => (await import('./dev.js')).devCommand },

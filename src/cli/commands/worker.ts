@@ -6,7 +6,8 @@ import { UsageError } from '../args.js';
 import { type CliIO, type Command, ExitCode } from '../command.js';
 import { connectionFlags } from '../connection.js';
 
-const overrides: Record<string, string> = {
+/** The flags that override the worker's environment variables (shared with `jobset controller`). */
+export const workerEnvFlags: Record<string, string> = {
   address: 'TEMPORAL_ADDRESS',
   'temporal-namespace': 'TEMPORAL_NAMESPACE',
   'task-queue': 'JOBSET_TASK_QUEUE',
@@ -30,7 +31,7 @@ export const workerCommand: Command = {
   async run(args, io: CliIO): Promise<number> {
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
     const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const [flag, variable] of Object.entries(overrides)) {
+    for (const [flag, variable] of Object.entries(workerEnvFlags)) {
       const value = args.get(flag);
       if (value !== undefined) env[variable] = value;
     }
