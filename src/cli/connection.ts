@@ -69,15 +69,19 @@ export function connectionDataConverter(s: ConnectionSettings): DataConverter {
   }
 }
 
-/** Connects; the caller closes the client. */
-export async function connect(args: ParsedArgs): Promise<JobSetClient> {
-  const s = connectionSettings(args);
-  let tls;
+/** The TLS options of the settings' files; an unreadable file is a usage error. */
+export function connectionTls(s: ConnectionSettings): ReturnType<typeof tlsOptions> {
   try {
-    tls = tlsOptions(s.tls);
+    return tlsOptions(s.tls);
   } catch (err) {
     throw new UsageError(`cannot read the TLS files: ${(err as Error).message}`);
   }
+}
+
+/** Connects; the caller closes the client. */
+export async function connect(args: ParsedArgs): Promise<JobSetClient> {
+  const s = connectionSettings(args);
+  const tls = connectionTls(s);
   const dataConverter = connectionDataConverter(s);
   try {
     return await JobSetClient.connect({

@@ -1,11 +1,11 @@
 // `jobset controller`: the bridge and a worker in one process, as the upstream controller is one
 // process. A JobSet applied with kubectl runs to Completed with nothing else running on its task
 // queue; the one HTTP endpoint reports both halves; SIGTERM stops it cleanly.
-import { createServer } from 'node:net';
 import { spawn } from 'node:child_process';
 
 import { Client, Connection } from '@temporalio/client';
 
+import { freePort } from '../integration/helpers/faults.js';
 import { createTestNamespace, deleteTestNamespace, eventually } from '../integration/helpers/kube.js';
 import { applyJobSet, deleteAllJobSets, httpGet, installCrd, kubectlOk, sample, smallJobSet } from './helpers/bridge.js';
 import { address, root, uniqueTaskQueue } from './helpers/cli.js';
@@ -13,14 +13,6 @@ import { address, root, uniqueTaskQueue } from './helpers/cli.js';
 const taskQueue = uniqueTaskQueue('e2e-controller');
 let namespace: string;
 let connection: Connection;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 beforeAll(async () => {
   await installCrd();

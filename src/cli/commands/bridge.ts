@@ -9,10 +9,9 @@ import { JobSetBridge } from '../../bridge/bridge.js';
 import { BridgeMetrics } from '../../bridge/metrics.js';
 import { loadKubeConfig, makeKubeClients } from '../../k8s/client.js';
 import { startHttpServer } from '../../../worker/http.js';
-import { tlsOptions } from '../../../worker/connection.js';
 import { UsageError, type ParsedArgs } from '../args.js';
 import { type CliIO, type Command, ExitCode } from '../command.js';
-import { connectionDataConverter, connectionFlags, connectionSettings } from '../connection.js';
+import { connectionDataConverter, connectionFlags, connectionSettings, connectionTls } from '../connection.js';
 import { untilTerminated } from '../signals.js';
 
 const truthy = (v: string | undefined) => v !== undefined && /^(1|true|yes)$/i.test(v);
@@ -108,12 +107,7 @@ export async function openBridge(
   metrics?: BridgeMetrics,
 ): Promise<{ bridge: JobSetBridge; close: () => Promise<void>; describe: string }> {
   const conn = connectionSettings(args);
-  let tls;
-  try {
-    tls = tlsOptions(conn.tls);
-  } catch (err) {
-    throw new UsageError(`cannot read the TLS files: ${(err as Error).message}`);
-  }
+  const tls = connectionTls(conn);
   const dataConverter = connectionDataConverter(conn);
   const codec = dataConverter.payloadCodecs?.[0];
   const connection = await Connection.connect({ address: conn.address, ...(tls ? { tls } : {}) });

@@ -4,13 +4,12 @@
 // run one controller (one bridge) per cluster.
 import { Registry } from 'prom-client';
 
-import { loadWorkerConfig } from '../../../worker/config.js';
 import { runWorker } from '../../../worker/worker.js';
 import { BridgeMetrics } from '../../bridge/metrics.js';
 import { UsageError } from '../args.js';
 import { type CliIO, type Command, ExitCode } from '../command.js';
 import { bridgeCommand, bridgeSettings, openBridge } from './bridge.js';
-import { workerEnvFlags } from './worker.js';
+import { workerConfig } from './worker.js';
 
 export const controllerCommand: Command = {
   name: 'controller',
@@ -25,14 +24,10 @@ export const controllerCommand: Command = {
   async run(args, io: CliIO): Promise<number> {
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
     const settings = bridgeSettings(args);
-    const env: NodeJS.ProcessEnv = { ...process.env, JOBSET_HTTP_HOST: settings.httpHost, JOBSET_HTTP_PORT: String(settings.httpPort) };
-    for (const [flag, variable] of Object.entries(workerEnvFlags)) {
-      const value = args.get(flag);
-      if (value !== undefined) env[variable] = value;
-    }
     let config;
     try {
-      config = loadWorkerConfig(env);
+      // The one HTTP endpoint is the worker's, on the bridge's --http-host/--http-port.
+      config = workerConfig(args, { ...process.env, JOBSET_HTTP_HOST: settings.httpHost, JOBSET_HTTP_PORT: String(settings.httpPort) });
     } catch (err) {
       io.stderr.write(`${(err as Error).message}\n`);
       return ExitCode.Usage;

@@ -1,13 +1,13 @@
 // `jobset worker`: runs a JobSet worker (workflows + Kubernetes activities) until SIGINT/SIGTERM.
 // Flags override the environment variables the worker reads (worker/config.ts).
-import { loadWorkerConfig } from '../../../worker/config.js';
+import { loadWorkerConfig, type WorkerConfig } from '../../../worker/config.js';
 import { runWorker } from '../../../worker/worker.js';
-import { UsageError } from '../args.js';
+import { type ParsedArgs, UsageError } from '../args.js';
 import { type CliIO, type Command, ExitCode } from '../command.js';
 import { connectionFlags } from '../connection.js';
 
-/** The flags that override the worker's environment variables (shared with `jobset controller`). */
-export const workerEnvFlags: Record<string, string> = {
+/** The flags that override the worker's environment variables. */
+const workerEnvFlags: Record<string, string> = {
   address: 'TEMPORAL_ADDRESS',
   'temporal-namespace': 'TEMPORAL_NAMESPACE',
   'task-queue': 'JOBSET_TASK_QUEUE',
@@ -18,6 +18,19 @@ export const workerEnvFlags: Record<string, string> = {
   'codec-key-file': 'JOBSET_CODEC_KEY_FILE',
   kubeconfig: 'KUBECONFIG',
 };
+
+/**
+ * The worker's configuration: `base` (the environment) with the flags over it (shared with
+ * `jobset controller`). @throws the configuration's error naming the variable
+ */
+export function workerConfig(args: ParsedArgs, base: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const env: NodeJS.ProcessEnv = { ...base };
+  for (const [flag, variable] of Object.entries(workerEnvFlags)) {
+    const value = args.get(flag);
+    if (value !== undefined) env[variable] = value;
+  }
+  return loadWorkerConfig(env);
+}
 
 export const workerCommand: Command = {
   name: 'worker',
@@ -30,14 +43,9 @@ export const workerCommand: Command = {
 
   async run(args, io: CliIO): Promise<number> {
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const [flag, variable] of Object.entries(workerEnvFlags)) {
-      const value = args.get(flag);
-      if (value !== undefined) env[variable] = value;
-    }
     let config;
     try {
-      config = loadWorkerConfig(env);
+      config = workerConfig(args);
     } catch (err) {
       io.stderr.write(`${(err as Error).message}\n`);
       return ExitCode.Usage;

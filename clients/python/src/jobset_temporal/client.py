@@ -23,6 +23,7 @@ from pydantic import BaseModel
 
 from temporalio.client import (
     Client,
+    WorkflowExecution,
     WorkflowExecutionDescription,
     WorkflowExecutionStatus,
     WorkflowFailureError,
@@ -31,7 +32,7 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
 )
 from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
-from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.common.v1 import WorkflowExecution as WorkflowExecutionRef
 from temporalio.api.workflowservice.v1 import GetWorkflowExecutionHistoryRequest
 from temporalio.exceptions import ApplicationError, TerminatedError, WorkflowAlreadyStartedError
 from temporalio.exceptions import TimeoutError as TemporalTimeoutError
@@ -339,7 +340,8 @@ class JobSetClient:
         async def read(run: Any) -> JobSetInfo | None:
             async with limit:
                 try:
-                    return await self._read_run(await self.client.get_workflow_handle(run.id, run_id=run.run_id).describe())
+                    # The listing already says what the read needs (IDs, type, status, close time).
+                    return await self._read_run(run)
                 except (RPCError, WorkflowQueryFailedError) as e:
                     if isinstance(e, RPCError) and e.status == RPCStatusCode.NOT_FOUND:
                         return None  # deleted between the listing and the read
@@ -488,10 +490,10 @@ class JobSetClient:
             raise
 
     @staticmethod
-    def _deleted(run: WorkflowExecutionDescription) -> bool:
+    def _deleted(run: WorkflowExecution) -> bool:
         return run.workflow_type == CLEANUP_WORKFLOW_TYPE or (run.workflow_type == WORKFLOW_TYPE and run.status == WorkflowExecutionStatus.CANCELED)
 
-    async def _read_run(self, run: WorkflowExecutionDescription) -> JobSetInfo:
+    async def _read_run(self, run: WorkflowExecution) -> JobSetInfo:
         """Spec and status of one run: a finished run (Completed or Failed JobSet) from the close
         event in its history, so no worker is needed; any other run through its queries."""
         handle = self.client.get_workflow_handle(run.id, run_id=run.run_id)
@@ -511,7 +513,7 @@ class JobSetClient:
             execution_status=run.status.name if run.status is not None else "UNKNOWN",
         )
 
-    async def _finished_run(self, handle: WorkflowHandle[Any, Any], run: WorkflowExecutionDescription) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    async def _finished_run(self, handle: WorkflowHandle[Any, Any], run: WorkflowExecution) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """The finished JobSet a completed or failed run returned (or carries as its failure's
         detail), or None when the close event holds something else (the caller then queries)."""
         try:
@@ -530,7 +532,7 @@ class JobSetClient:
             return finished, finished["status"]
         return None
 
-    async def _query_run(self, handle: WorkflowHandle[Any, Any], run: WorkflowExecutionDescription) -> tuple[dict[str, Any], dict[str, Any], WorkflowExecutionDescription]:
+    async def _query_run(self, handle: WorkflowHandle[Any, Any], run: WorkflowExecution) -> tuple[dict[str, Any], dict[str, Any], WorkflowExecution]:
         """Spec and status through the run's queries (a worker of its task queue answers them)."""
         for attempt in range(20):
             try:
@@ -554,7 +556,7 @@ class JobSetClient:
         first = await self.client.workflow_service.get_workflow_execution_history(
             GetWorkflowExecutionHistoryRequest(
                 namespace=self.client.namespace,
-                execution=WorkflowExecution(workflow_id=handle.id, run_id=handle.run_id or ""),
+                execution=WorkflowExecutionRef(workflow_id=handle.id, run_id=handle.run_id or ""),
                 maximum_page_size=1,
             )
         )
