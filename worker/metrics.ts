@@ -9,7 +9,7 @@ import type { ActivityMetrics } from '../activities/jobset.js';
 import { EventReason, Reason } from '../src/api/constants.js';
 import type { JobSetEvent } from '../src/core/types.js';
 
-/** Reasons of the `Failed` condition (upstream-jobset.md §1.4): each is announced by one event. */
+/** Reasons of the `Failed` condition (docs/design.md §1.4): each is announced by one event. */
 const failedReasons: ReadonlySet<string> = new Set([Reason.FailedJobs, Reason.FailJobSetFailurePolicyAction, Reason.ReachedMaxRestarts]);
 /** Global restarts, the ones status.restarts counts (RestartJob restarts one Job, not the JobSet). */
 const restartReasons: ReadonlySet<string> = new Set([EventReason.RestartJobSetAction, EventReason.RestartJobSetAndIgnoreMaxRestartsAction]);

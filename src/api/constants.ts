@@ -1,4 +1,4 @@
-// Names fixed by the upstream JobSet API (upstream-jobset.md §1.4, §1.5). Every other module
+// Names fixed by the upstream JobSet API (docs/design.md §1.4, §1.5). Every other module
 // imports these instead of spelling the strings again, so a typo cannot silently diverge.
 
 export const GROUP = 'jobset.x-k8s.io';

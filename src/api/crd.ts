@@ -8,7 +8,7 @@
 // by kubectl's strict field validation); the loosely-checked Kubernetes objects (Job and pod
 // templates, PVC templates) keep the fields we check and preserve everything else. On top come
 // what only a CRD can say: list-map keys, the upstream printer columns, and the CEL rules of the
-// upstream CRD (upstream-jobset.md §1.1, §2.2).
+// upstream CRD (docs/design.md §1.1, §2.2).
 import { stringify } from 'yaml';
 
 import { BridgeControllerName, GROUP, KIND, PLURAL, VERSION } from './constants.js';

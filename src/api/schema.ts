@@ -1,4 +1,4 @@
-// JobSet v1alpha2 as zod schemas (upstream-jobset.md §1.2, §1.3).
+// JobSet v1alpha2 as zod schemas (docs/design.md §1.2, §1.3).
 //
 // Parsing applies every default that does not depend on other fields: the CRD defaults
 // (replicas 1, groupName `default`, restartStrategy Recreate, coordinator indexes 0, retention

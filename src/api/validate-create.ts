@@ -1,5 +1,5 @@
 // Create validation: every check the upstream admission chain makes on a new JobSet (API-server
-// object meta and list-map keys, CRD CEL rules, the validating webhook; upstream-jobset.md §2.2,
+// object meta and list-map keys, CRD CEL rules, the validating webhook; docs/design.md §2.2,
 // §2.3), in that order. It takes the parsed, defaulted object: schema-level checks (types, enums,
 // ranges, unknown fields) are the zod schema's job and already passed.
 import type { FieldIssue } from './errors.js';

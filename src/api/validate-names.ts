@@ -1,5 +1,5 @@
 // Create-time checks on names: the JobSet's own metadata, and every name the controller will
-// derive from it (Jobs, Pods, the headless Service, the group label), upstream-jobset.md §2.3
+// derive from it (Jobs, Pods, the headless Service, the group label), docs/design.md §2.3
 // items 3–5. A name that is fine in the spec but produces an invalid child name would only fail
 // later, at Job creation; the webhook refuses it up front and so do we.
 import type { FieldIssue } from './errors.js';

@@ -1,6 +1,6 @@
 // Create-time checks on the policies that refer to replicatedJobs by name or index:
 // dependsOn / startupPolicy, successPolicy, failurePolicy and coordinator
-// (upstream-jobset.md §2.2 CEL rules and §2.3 items 1, 2, 5–8).
+// (docs/design.md §2.2 CEL rules and §2.3 items 1, 2, 5–8).
 import { Label, MaxReplicasWithRestartJob, FailurePolicyAction, JobFailureReason } from './constants.js';
 import type { FieldIssue } from './errors.js';
 import { isValidLabelValue } from './k8s-validation.js';

@@ -1,4 +1,4 @@
-// Update validation (upstream-jobset.md §2.4): only immutability. Creation checks are not run
+// Update validation (docs/design.md §2.4): only immutability. Creation checks are not run
 // again, as upstream. It takes the parsed, defaulted old and new objects.
 import type { FieldIssue } from './errors.js';
 import { ValidationMessage as M } from './messages.js';

@@ -1,4 +1,4 @@
-// Create-time checks on volumeClaimPolicies (upstream-jobset.md §2.2 CEL, §2.3 item 9).
+// Create-time checks on volumeClaimPolicies (docs/design.md §2.2 CEL, §2.3 item 9).
 //
 // Each template becomes one shared PVC `<template>-<jobset>` that the controller adds as a volume
 // to every pod that mounts it, so the template must be mounted somewhere and must not collide

@@ -1,5 +1,5 @@
-// What a pass does with an action the API server did not carry out (upstream-jobset.md has no
-// such status: upstream's reconcile returns the error and requeues with backoff). An error that
+// What a pass does with an action the API server did not carry out (upstream has no such
+// status: upstream's reconcile returns the error and requeues with backoff). An error that
 // can heal (quota, policy webhook, RBAC, an outage) leaves the JobSet running with a
 // ReconcileFailing condition naming the cause, and the workflow retries with backoff; a request
 // the API server refuses as invalid cannot succeed on a retry, so the JobSet fails with that

@@ -1,4 +1,4 @@
-// The upstream JobSet condition algebra (upstream-jobset.md §1.4) and the event each condition
+// The upstream JobSet condition algebra (docs/design.md §1.4) and the event each condition
 // change produces (§3.16). A pass collects its status changes and events in a StatusDraft; the
 // workflow publishes the status once and only then emits the events, as upstream does.
 import { ConditionType, Message, Reason, TerminalState } from '../api/constants.js';

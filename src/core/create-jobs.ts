@@ -1,4 +1,4 @@
-// Which Jobs to create this pass (upstream-jobset.md §3.3, with §3.10 InOrder and §3.11
+// Which Jobs to create this pass (docs/design.md §3.3, with §3.10 InOrder and §3.11
 // dependsOn gating): upstream's reconcileReplicatedJobs, minus the API calls.
 import type { JobSet, ReplicatedJobStatus } from '../api/schema.js';
 import { startupCompletedCondition, startupInProgressCondition, type StatusDraft } from './conditions.js';

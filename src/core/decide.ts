@@ -1,4 +1,4 @@
-// The reconcile decision: upstream's reconcile pass (upstream-jobset.md §3.1) as a pure
+// The reconcile decision: upstream's reconcile pass (docs/design.md §3.1) as a pure
 // function of the spec, the last published status and an observation of the child Jobs. The
 // workflow performs the actions, publishes the status, then emits the events.
 import { EventReason, Label, Message, Reason } from '../api/constants.js';

@@ -1,4 +1,4 @@
-// DependsOn gating (upstream-jobset.md §3.11): a replicated job is created (and resumed) only
+// DependsOn gating (docs/design.md §3.11): a replicated job is created (and resumed) only
 // once every replicated job it depends on has reached the named status.
 import type { JobSet, ReplicatedJob, ReplicatedJobStatus } from '../api/schema.js';
 

@@ -1,4 +1,4 @@
-// Failure policy (upstream-jobset.md §3.7): run when at least one current-attempt Job has
+// Failure policy (docs/design.md §3.7): run when at least one current-attempt Job has
 // Failed=True. Exactly one action per pass; the caller returns right after.
 import { EventReason, FailurePolicyAction, Message, Reason, failurePolicyRuleReason } from '../api/constants.js';
 import type { MessagePattern } from '../api/message-pattern.js';

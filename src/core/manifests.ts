@@ -1,5 +1,5 @@
 // Manifests of the JobSet's child objects: the Jobs of an attempt, the headless Service and the
-// shared PVCs (upstream-jobset.md §1.5, §3.3, §3.5, §3.13). Pure: the act activities send what
+// shared PVCs (docs/design.md §1.5, §3.3, §3.5, §3.13). Pure: the act activities send what
 // these functions build, so a unit test of a manifest is a test of what reaches the cluster.
 import type {
   V1Affinity,

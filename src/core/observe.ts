@@ -1,4 +1,4 @@
-// Interpreting observed child Jobs (upstream-jobset.md §3.2 classification, §1.3 counting,
+// Interpreting observed child Jobs (docs/design.md §3.2 classification, §1.3 counting,
 // §3.4 readiness). The observe activity reports raw facts; this module decides what they mean.
 import { Label } from '../api/constants.js';
 import type { JobSet, JobSetStatus, ReplicatedJobStatus } from '../api/schema.js';

@@ -1,6 +1,6 @@
 // SHA-1 (FIPS 180-4) over the UTF-8 bytes of a string, hex encoded.
 //
-// Upstream derives the `job-key` label from sha1(`<namespace>/<jobName>`) (upstream-jobset.md
+// Upstream derives the `job-key` label from sha1(`<namespace>/<jobName>`) (docs/design.md
 // §1.5). This module is bundled into the Temporal workflow sandbox, which has no `crypto`, so
 // the digest is computed here in plain TypeScript. It is not used for anything secret.
 

@@ -1,4 +1,4 @@
-// InOrder startup (upstream-jobset.md §3.10, deprecated upstream in favour of dependsOn):
+// InOrder startup (docs/design.md §3.10, deprecated upstream in favour of dependsOn):
 // replicated jobs are started one after another, each once the previous has fully started.
 import type { JobSet, ReplicatedJobStatus } from '../api/schema.js';
 

@@ -1,4 +1,4 @@
-// Success policy (upstream-jobset.md §3.9).
+// Success policy (docs/design.md §3.9).
 import type { JobSet } from '../api/schema.js';
 import { markCompleted, type StatusDraft } from './conditions.js';
 import type { ClassifiedJob } from './observe.js';

@@ -1,4 +1,4 @@
-// Suspend and resume (upstream-jobset.md §3.6).
+// Suspend and resume (docs/design.md §3.6).
 import { Reason } from '../api/constants.js';
 import type { JobSet, ReplicatedJobStatus } from '../api/schema.js';
 import { notRestartingCondition, resumedCondition, startupInProgressCondition, suspendedCondition, type StatusDraft } from './conditions.js';

@@ -1,4 +1,4 @@
-// TTL after finished (upstream-jobset.md §3.12), as pure arithmetic on RFC 3339 instants: the
+// TTL after finished (docs/design.md §3.12), as pure arithmetic on RFC 3339 instants: the
 // workflow sleeps until the expiry (durable timer) and then deletes the JobSet.
 import { ConditionType } from '../api/constants.js';
 import type { JobSet, JobSetStatus } from '../api/schema.js';

@@ -1,4 +1,4 @@
-// Defaulting: every upstream webhook default (upstream-jobset.md §2.1) and CRD default is applied
+// Defaulting: every upstream webhook default (docs/design.md §2.1) and CRD default is applied
 // when the field is absent, and an explicit value is kept.
 import { type JobSet, type JobSetInput, jobSetSchema } from '../../../src/api/schema.js';
 import { jobSet, rjob } from './builders.js';

@@ -1,4 +1,4 @@
-// Create validation, one table row per rule of upstream-jobset.md §2.2/§2.3 (and the deliberate
+// Create validation, one table row per rule of docs/design.md §2.2/§2.3 (and the deliberate
 // differences): each rule has accepting rows and rejecting rows, and a rejecting row states the
 // exact issues (path and message) it expects.
 import { Label } from '../../../src/api/constants.js';

@@ -1,4 +1,4 @@
-// Update validation (upstream-jobset.md §2.4): what may and may not change between the stored
+// Update validation (docs/design.md §2.4): what may and may not change between the stored
 // JobSet and an update of it. Rejecting rows state the exact issues.
 import type { FieldIssue } from '../../../src/api/errors.js';
 import { ValidationMessage as M } from '../../../src/api/messages.js';

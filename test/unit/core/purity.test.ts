@@ -1,6 +1,6 @@
-// src/core is bundled into the Temporal workflow sandbox and must stay deterministic
-// (DESIGN.md): no Node built-ins, no I/O clients, no clock, no randomness. This guards the
-// rule mechanically so a convenient import cannot slip in unnoticed.
+// src/core is bundled into the Temporal workflow sandbox and must stay deterministic (docs/design.md,
+// the dependency rule): no Node built-ins, no I/O clients, no clock, no randomness. This guards
+// the rule mechanically so a convenient import cannot slip in unnoticed.
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
