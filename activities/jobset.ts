@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { PatchStrategy, setHeaderOptions, type V1Job, type V1OwnerReference, type V1PodTemplateSpec } from '@kubernetes/client-node';
+import type { V1Job, V1OwnerReference, V1PodTemplateSpec } from '@kubernetes/client-node';
 
 import { API_VERSION, EventReason, GROUP, KIND, Label, PLURAL, VERSION } from '../src/api/constants.js';
 import type { FieldIssue } from '../src/api/errors.js';
@@ -20,9 +20,10 @@ import type { JobSetEvent, Observation, ObservedJob } from '../src/core/types.js
 import type { ChildCache, ChildChange } from '../src/k8s/child-cache.js';
 import type { KubeClients } from '../src/k8s/client.js';
 import { dryRunIssues } from '../src/k8s/dry-run.js';
-import { OwnerDeletedFailure } from '../workflows/messages.js';
+import { OwnerDeletedFailure } from '../workflows/contract.js';
 import { describeError, isAlreadyExists, isConflict, isNotFound, isPermanent } from '../src/k8s/errors.js';
 import { toObservedJob } from '../src/k8s/observed.js';
+import { PatchStrategy, setHeaderOptions } from '../src/k8s/kube.js';
 
 /** Identifies the JobSet whose children an activity works on. */
 export interface JobSetTarget {

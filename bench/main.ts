@@ -22,9 +22,8 @@ import { parseArgs } from 'node:util';
 import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 
 import type { JobSet } from '../src/api/schema.js';
-import { workflowId } from '../src/core/naming.js';
 import { jobSetWorkflow } from '../workflows/jobset.js';
-import { statusQuery } from '../workflows/messages.js';
+import { statusQuery, workflowId } from '../workflows/contract.js';
 import { floorCreate, floorDelete, floorJobSet, floorRestart, type Latency } from './baseline.js';
 import {
   apiRequestCounts,

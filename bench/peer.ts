@@ -13,7 +13,8 @@
 // watch), restart (from the failing Job's Failed condition to all new Jobs / pods Running), a
 // burst of JobSets created at once (all Jobs created, all pods Running, all Completed, apiserver
 // requests per JobSet), opt-in N concurrent long-running JobSets, and per side the memory and CPU
-// of every process it needs (ours: worker, bridge, Temporal dev server).
+// of every process it needs (ours: `jobset controller`, the extra workers of a scale run, the
+// Temporal dev server).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,9 +24,11 @@ import { Client, Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 
 import { BridgeControllerName } from '../src/api/constants.js';
-import { workflowId } from '../src/core/naming.js';
-import { statusQuery } from '../workflows/messages.js';
-import { JobSetNamespaceKey } from '../workflows/search-attributes.js';
+import {
+  JobSetNamespaceKey,
+  statusQuery,
+  workflowId,
+} from '../workflows/contract.js';
 import {
   apiRequestCounts,
   createNamespace,
@@ -140,31 +143,36 @@ async function startUpstream(log: (m: string) => void): Promise<Side> {
   };
 }
 
-/** Our workers and bridge (all on a fresh task queue) and the local Temporal dev server. */
+/**
+ * Ours as one process like upstream's: `jobset controller` (the bridge and a worker, starting
+ * workflows eagerly), `workerCount - 1` more `jobset worker` processes, all on a fresh task queue
+ * and with the image's MALLOC_ARENA_MAX (Dockerfile); and the local Temporal dev server.
+ */
 async function startOurs(address: string, workerCount: number, log: (m: string) => void): Promise<Side> {
   const taskQueue = `peer-${Date.now().toString(36)}`;
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
-  const workers = Array.from({ length: workerCount }, (_, i) => WorkerProcess.start(address, taskQueue, { JOBSET_HTTP_PORT: String(WORKER_HTTP_PORT + i) }));
-  const bridge = spawn(process.execPath, [`${root}bin/jobset.js`, 'bridge', '--address', address, '--task-queue', taskQueue, '--http-port', String(BRIDGE_HTTP_PORT)], {
+  const env = { MALLOC_ARENA_MAX: '2' };
+  const controller = spawn(process.execPath, [`${root}bin/jobset.js`, 'controller', '--address', address, '--task-queue', taskQueue, '--http-port', String(BRIDGE_HTTP_PORT)], {
     cwd: root,
-    env: { ...process.env, JOBSET_TASK_QUEUE: taskQueue },
+    env: { ...process.env, ...env, JOBSET_TASK_QUEUE: taskQueue },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const output = captured(bridge);
-  await until('the bridge to be ready', bridge, output, async () => (await fetch(`http://127.0.0.1:${BRIDGE_HTTP_PORT}/readyz`)).ok);
+  const workers = Array.from({ length: workerCount - 1 }, (_, i) => WorkerProcess.start(address, taskQueue, { ...env, JOBSET_HTTP_PORT: String(WORKER_HTTP_PORT + i) }));
+  const output = captured(controller);
+  await until('the controller to be ready', controller, output, async () => (await fetch(`http://127.0.0.1:${BRIDGE_HTTP_PORT}/readyz`)).ok);
   for (const [i, worker] of workers.entries()) {
     await until('the worker to poll its task queue', worker.child, { text: () => worker.output() }, async () => (await fetch(`http://127.0.0.1:${WORKER_HTTP_PORT + i}/readyz`)).ok);
   }
   const server = Number(readFileSync(`${process.env.JOBSET_STATE_DIR ?? `${root}.state`}/temporal/pid`, 'utf8').trim());
-  const workerName = (i: number) => (workerCount === 1 ? 'worker' : `worker ${i + 1}`);
-  log(`ours: ${workers.map((w, i) => `${workerName(i)} pid ${w.child.pid}`).join(', ')}, bridge pid ${bridge.pid}, Temporal dev server pid ${server}, task queue ${taskQueue}`);
+  const workerName = (i: number) => `worker ${i + 2}`;
+  log(`ours: controller pid ${controller.pid}${workers.map((w, i) => `, ${workerName(i)} pid ${w.child.pid}`).join('')}, Temporal dev server pid ${server}, task queue ${taskQueue}`);
   return {
     name: 'ours',
     managedBy: BridgeControllerName,
     procs: [
+      { name: 'controller', pid: controller.pid! },
       ...workers.map((w, i) => ({ name: workerName(i), pid: w.child.pid! })),
-      { name: 'bridge', pid: bridge.pid! },
       { name: 'Temporal dev server', pid: server },
     ],
     query: async (namespace, name) => void (await client.workflow.getHandle(workflowId(namespace, name)).query(statusQuery)),
@@ -180,8 +188,7 @@ async function startOurs(address: string, workerCount: number, log: (m: string) 
       }
     },
     async stop() {
-      await stopProcess(bridge);
-      await Promise.all(workers.map((w) => w.stop()));
+      await Promise.all([stopProcess(controller), ...workers.map((w) => w.stop())]);
       await connection.close();
     },
   };
@@ -484,6 +491,7 @@ export async function peerBench(o: PeerOptions): Promise<{ rows: PeerRow[]; proc
   const pairs = new Pairs();
   const processes = { upstream: {}, ours: {} } as Record<SideName, Record<string, { peakRssMiB: number; cpuSeconds: number }>>;
   const atRest: Record<SideName, number> = { upstream: 0, ours: 0 };
+  const fresh: Record<SideName, number> = { upstream: 0, ours: 0 };
   try {
     const inNamespace = async (prefix: string, fn: (tracker: Tracker) => Promise<void>) => {
       const ns = await createNamespace(prefix);
@@ -497,6 +505,9 @@ export async function peerBench(o: PeerOptions): Promise<{ rows: PeerRow[]; proc
     };
 
     ours = await startOurs(o.address, o.workers, o.log);
+    // Memory at rest before any JobSet: once the start's garbage is collected (20 s idle).
+    await sleep(20_000);
+    for (const side of [upstream, ours]) fresh[side.name] = procMemory(side.procs.find((p) => p.name === 'controller')!.pid).rss / 2 ** 20;
     // One small JobSet each, unmeasured: first-use costs (the worker's first workflow, the
     // informers' first lists) are not what the figures are about.
     await inNamespace('peer-warmup', async (tracker) => {
@@ -504,8 +515,8 @@ export async function peerBench(o: PeerOptions): Promise<{ rows: PeerRow[]; proc
     });
     await sleep(5_000);
     for (const side of [upstream, ours]) {
-      // One worker (the first) and the bridge: what one more worker adds is the same again.
-      atRest[side.name] = side.procs.filter((p) => ['controller', 'worker', 'worker 1', 'bridge'].includes(p.name)).reduce((a, p) => a + procMemory(p.pid).rss, 0) / 2 ** 20;
+      // The controller alone (ours: the bridge and one worker): what one more worker adds is the same again.
+      atRest[side.name] = procMemory(side.procs.find((p) => p.name === 'controller')!.pid).rss / 2 ** 20;
     }
     const sides = (run: number) => (run % 2 === 0 ? [upstream, ours!] : [ours!, upstream]);
     const measured = async (side: Side, what: () => Promise<void>) => {
@@ -584,9 +595,9 @@ export async function peerBench(o: PeerOptions): Promise<{ rows: PeerRow[]; proc
   }
   const rows = pairs.rows();
   if (o.concurrent > 0) {
-    for (const [name, p] of Object.entries(processes.ours).filter(([name]) => name.startsWith('worker'))) {
+    for (const [name, p] of Object.entries(processes.ours).filter(([name]) => name === 'controller' || name.startsWith('worker'))) {
       rows.push({
-        figure: `${o.concurrent} concurrent single-pod JobSets: peak RSS of ${name} (of ${o.workers})`,
+        figure: `${o.concurrent} concurrent single-pod JobSets: peak RSS of ${name === 'controller' ? 'the controller (worker 1' : `${name} (`} of ${o.workers})`,
         unit: 'MiB',
         upstream: stat([processes.upstream.controller?.peakRssMiB ?? NaN]),
         ours: stat([p.peakRssMiB]),
@@ -596,7 +607,16 @@ export async function peerBench(o: PeerOptions): Promise<{ rows: PeerRow[]; proc
     }
   }
   rows.push({
-    figure: 'memory at rest, no JobSets (upstream: controller; ours: one worker + bridge)',
+    figure: 'memory at rest before the first JobSet (upstream: controller; ours: jobset controller, the bridge and one worker)',
+    unit: 'MiB',
+    upstream: stat([fresh.upstream]),
+    ours: stat([fresh.ours]),
+    ratio: stat([fresh.ours / fresh.upstream]),
+    target: 'ours < 150 MiB',
+    met: fresh.ours < 150,
+  });
+  rows.push({
+    figure: 'memory at rest after the warm-up JobSet, none running (same processes)',
     unit: 'MiB',
     upstream: stat([atRest.upstream]),
     ours: stat([atRest.ours]),

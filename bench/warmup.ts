@@ -3,9 +3,9 @@
 // connections to the API server. Without this, the first figure measured pays for both.
 import type { Client } from '@temporalio/client';
 
-import { workflowId } from '../src/core/naming.js';
 import { jobSetWorkflow } from '../workflows/jobset.js';
 import { createNamespace, deleteNamespace, jobSet, podTemplate } from './lib.js';
+import { workflowId } from '../workflows/contract.js';
 
 export async function warmUp(client: Client, taskQueue: string): Promise<void> {
   const ns = await createNamespace('bench-warmup');

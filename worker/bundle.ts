@@ -16,10 +16,13 @@ const run = promisify(execFile);
 /** What Worker.create takes: a prebuilt bundle, or the entry to bundle in this process. */
 export type WorkflowSource = { workflowBundle: { codePath: string } } | { workflowsPath: string };
 
+/** Bundles in a child process; plain JavaScript, copied next to the build by `npm run build`. */
+const bundlerScript = fileURLToPath(new URL('./bundle-workflows.mjs', import.meta.url));
+
 /**
  * A key over everything the bundle is built from: the sources under `workflows/` and `src/` (more
- * than the bundle imports, so a stale bundle is never reused) and the versions of the SDK and of
- * the locked dependencies.
+ * than the bundle imports, so a stale bundle is never reused), the script that bundles them, and
+ * the versions of the SDK and of the locked dependencies.
  */
 export function bundleKey(workflowsPath: string): string {
   const hash = createHash('sha256');
@@ -33,6 +36,7 @@ export function bundleKey(workflowsPath: string): string {
   };
   add(dirname(workflowsPath));
   if (existsSync(join(root, 'src'))) add(join(root, 'src'));
+  hash.update(readFileSync(bundlerScript));
   const require = createRequire(import.meta.url);
   for (const pkg of ['@temporalio/worker/package.json', '@temporalio/workflow/package.json']) hash.update(readFileSync(require.resolve(pkg)));
   if (existsSync(join(root, 'package-lock.json'))) hash.update(readFileSync(join(root, 'package-lock.json')));
@@ -53,8 +57,7 @@ export async function workflowSource(workflowsPath: string, log: (msg: string) =
   if (existsSync(codePath)) return { workflowBundle: { codePath } };
   try {
     mkdirSync(dir, { recursive: true });
-    const script = fileURLToPath(new URL('./bundle-workflows.mjs', import.meta.url));
-    await run(process.execPath, [script, workflowsPath, codePath], { maxBuffer: 16 * 1024 * 1024 });
+    await run(process.execPath, [bundlerScript, workflowsPath, codePath], { maxBuffer: 16 * 1024 * 1024 });
     return { workflowBundle: { codePath } };
   } catch (err) {
     log(`workflow bundle cache ${dir} unusable (${err instanceof Error ? err.message.split('\n')[0] : String(err)}): bundling in this process`);

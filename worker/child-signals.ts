@@ -10,9 +10,8 @@
 // JobSet it holds: a Job that failed while no worker watched is acted on once one does.
 import { WorkflowNotFoundError, type WorkflowClient } from '@temporalio/client';
 
-import { workflowId } from '../src/core/naming.js';
 import type { ChildCache, KeyedChange } from '../src/k8s/child-cache.js';
-import { childrenChangedSignal } from '../workflows/messages.js';
+import { childrenChangedSignal, workflowId } from '../workflows/contract.js';
 
 /** Sends the signal; 'gone' when no run of that workflow is open (not ours, or finished). */
 export type Deliver = (namespace: string, jobSetName: string) => Promise<'delivered' | 'gone'>;

@@ -1,7 +1,7 @@
 // The worker: hosts the JobSet workflows and the Kubernetes activities on one task queue.
 import { fileURLToPath } from 'node:url';
 
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { Registry } from 'prom-client';
@@ -29,6 +29,19 @@ export interface CreateWorkerOptions {
   metrics?: WorkerMetrics;
   /** The payload codec; by default the one of JOBSET_CODEC_KEY_FILE (src/codec/data-converter.ts). */
   codec?: PayloadCodec;
+  /** The connection to Temporal, shared with the caller (who closes it); a new one when not given. */
+  connection?: NativeConnection;
+}
+
+/** The worker's connection to Temporal, from its configuration. */
+export function connectWorker(config: WorkerConfig): Promise<NativeConnection> {
+  const tls = tlsOptions({
+    cert: config.TEMPORAL_TLS_CERT,
+    key: config.TEMPORAL_TLS_KEY,
+    ca: config.TEMPORAL_TLS_CA,
+    serverName: config.TEMPORAL_TLS_SERVER_NAME,
+  });
+  return NativeConnection.connect({ address: config.TEMPORAL_ADDRESS, ...(tls ? { tls } : {}) });
 }
 
 /** The Temporal worker and the cache of child objects its activities read. */
@@ -43,13 +56,7 @@ export async function createWorker(config: WorkerConfig, options: CreateWorkerOp
   const metrics = options.metrics ?? new WorkerMetrics();
   // Read before connecting, so a bad key file fails the start with its own message.
   const codec = options.codec ?? payloadCodec(config.JOBSET_CODEC_KEY_FILE);
-  const tls = tlsOptions({
-    cert: config.TEMPORAL_TLS_CERT,
-    key: config.TEMPORAL_TLS_KEY,
-    ca: config.TEMPORAL_TLS_CA,
-    serverName: config.TEMPORAL_TLS_SERVER_NAME,
-  });
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS, ...(tls ? { tls } : {}) });
+  const connection = options.connection ?? (await connectWorker(config));
   const kube = makeKubeClients(loadKubeConfig(config.KUBECONFIG));
   // One list + watch of child Jobs and Services for every JobSet this worker observes.
   const children = new ChildCache(kube, config.JOBSET_NAMESPACES ? { namespaces: config.JOBSET_NAMESPACES } : {});
@@ -76,9 +83,9 @@ export async function createWorker(config: WorkerConfig, options: CreateWorkerOp
     worker,
     children,
     async run() {
-      // The client the child cache signals workflows with (signals carry no payload: no codec).
-      const signalConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, ...(tls ? { tls } : {}) });
-      const signalClient = new Client({ connection: signalConnection, namespace: config.TEMPORAL_NAMESPACE });
+      // The client the child cache signals workflows with (signals carry no payload: no codec), on
+      // the worker's own connection: no second connection (and no gRPC library) per worker.
+      const signalClient = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
       // Attached before the cache lists: its first list wakes every JobSet it holds.
       const stopSignals = signalChildChanges(children, signalClient.workflow);
       children.start();
@@ -87,7 +94,7 @@ export async function createWorker(config: WorkerConfig, options: CreateWorkerOp
       } finally {
         stopSignals();
         await children.stop();
-        await signalConnection.close();
+        if (!options.connection) await connection.close();
       }
     },
   };
@@ -111,12 +118,12 @@ export interface Companion {
  * Runs a worker until SIGINT/SIGTERM: the SDK's runtime turns those signals into a graceful
  * shutdown (no new tasks, running activities are given time to finish or are cancelled).
  */
-export async function runWorker(config: WorkerConfig, companion?: Companion): Promise<void> {
+export async function runWorker(config: WorkerConfig, companion?: Companion, connection?: NativeConnection): Promise<void> {
   const metrics = new WorkerMetrics();
   // Merged before the worker exists: a clash of metric names fails the start with nothing to stop.
   const registry = companion ? Registry.merge([metrics.registry, companion.registry]) : metrics.registry;
   const codec = payloadCodec(config.JOBSET_CODEC_KEY_FILE);
-  const { worker, children, run } = await createWorker(config, { metrics, codec });
+  const { worker, children, run } = await createWorker(config, { metrics, codec, ...(connection ? { connection } : {}) });
   // /healthz fails once the worker has failed or stopped, so the kubelet restarts the process;
   // /readyz holds while it polls the task queue.
   const http =

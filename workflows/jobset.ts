@@ -44,16 +44,19 @@ import type { Action, Observation } from '../src/core/types.js';
 import {
   admittedUpdate,
   childrenChangedSignal,
+  type FinishedJobSet,
   InvalidJobSetFailure,
-  jobSetQuery,
   JobSetFailedFailure,
+  JobSetNameKey,
+  JobSetNamespaceKey,
+  jobSetQuery,
+  JobSetRestartsKey,
+  JobSetStateKey,
   OwnerDeletedFailure,
   resumeUpdate,
   statusQuery,
   suspendUpdate,
-  type FinishedJobSet,
-} from './messages.js';
-import { JobSetNameKey, JobSetNamespaceKey, JobSetRestartsKey, JobSetStateKey } from './search-attributes.js';
+} from './contract.js';
 
 export interface JobSetWorkflowInput {
   /**

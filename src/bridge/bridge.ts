@@ -13,15 +13,7 @@
 // resource UID is in the workflow input and memo, so a resource deleted and re-created under the
 // same name is a new run. Status is written by the workflow itself (activity writeStatus); the
 // bridge writes only its own conditions, by server-side apply under its own field manager.
-import {
-  makeInformer,
-  PatchStrategy,
-  setHeaderOptions,
-  type Informer,
-  type KubernetesListObject,
-  type KubernetesObject,
-  type ObjectCache,
-} from '@kubernetes/client-node';
+import type { Informer, KubernetesListObject, KubernetesObject, ObjectCache } from '@kubernetes/client-node';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowFailedError,
@@ -38,40 +30,30 @@ import { API_VERSION, ConditionType, GROUP, KIND, PLURAL, RunEndedReason, VERSIO
 import type { FieldIssue } from '../api/errors.js';
 import type { JobSet, JobSetStatus } from '../api/schema.js';
 import type { ResumeRequest, SuspendRequest } from '../api/updates.js';
-import { WorkflowType } from '../client/client.js';
 import { endedRunView, failedStatus, runEndedReason } from '../client/runs.js';
-import { workflowId } from '../core/naming.js';
 import { startDetails, startSummary } from '../core/summary.js';
 import type { KubeClients } from '../k8s/client.js';
 import { describeError, isNotFound } from '../k8s/errors.js';
+import { makeInformer, PatchStrategy, setHeaderOptions } from '../k8s/kube.js';
 import type { jobSetCleanupWorkflow } from '../../workflows/cleanup.js';
 import type { jobSetWorkflow } from '../../workflows/jobset.js';
 import {
+  type FinishedJobSet,
   InvalidJobSetFailure,
-  jobSetQuery,
   JobSetFailedFailure,
+  JobSetNameKey,
+  JobSetNamespaceKey,
+  jobSetQuery,
+  JobSetStateKey,
+  ResourceUidMemo,
   resumeUpdate,
   suspendUpdate,
-  type FinishedJobSet,
-} from '../../workflows/messages.js';
-import { JobSetNameKey, JobSetNamespaceKey, JobSetStateKey } from '../../workflows/search-attributes.js';
+  workflowId,
+  WorkflowType,
+} from '../../workflows/contract.js';
 import { BridgeMetrics } from './metrics.js';
 import { exponentialBackoff, KeyedQueue, type Requeue } from './queue.js';
-import {
-  admitResource,
-  BridgeReason,
-  conditionOf,
-  describeIssues,
-  isFinished,
-  isManagedByBridge,
-  ownerReference,
-  planSpecChange,
-  resourceKey,
-  ResourceUidMemo,
-  ttlExpiry,
-  UpdateRejectedCondition,
-  type JobSetResource,
-} from './resource.js';
+import { admitResource, BridgeReason, conditionOf, describeIssues, isFinished, isManagedByBridge, ownerReference, planSpecChange, resourceKey, ttlExpiry, UpdateRejectedCondition, type JobSetResource } from './resource.js';
 
 /** How long the bridge waits for a workflow to answer a query before retrying later. */
 const QueryTimeoutMs = 10_000;
@@ -85,6 +67,11 @@ export interface BridgeOptions {
   temporal: Client;
   /** Task queue of the JobSet workers. */
   taskQueue: string;
+  /**
+   * Ask the server to hand a new JobSet's first workflow task straight back in the start's answer
+   * (eager workflow start), to a worker in this process on the same connection: `jobset controller`.
+   */
+  eagerStart?: boolean;
   /** Also take resources without spec.managedBy (clusters without the upstream controller). */
   adoptUnmanaged?: boolean;
   /** Watch one Kubernetes namespace instead of all. */
@@ -362,12 +349,13 @@ export class JobSetBridge {
           { key: JobSetNameKey, value: name },
           { key: JobSetStateKey, value: jobSet.spec.suspend ? 'Suspended' : 'Running' },
         ],
+        ...(this.options.eagerStart ? { requestEagerStart: true } : {}),
         staticSummary: startSummary(jobSet),
         staticDetails: `${startDetails(jobSet)}\n\nFrom the JobSet resource ${namespace}/${name} (uid ${obj.metadata.uid}).`,
       });
       this.handledGeneration.set(obj.metadata.uid ?? '', obj.metadata.generation ?? 0);
       this.metrics.actions.inc({ action: 'start' });
-      this.log(`${namespace}/${name}: started workflow ${id} (run ${handle.firstExecutionRunId})`);
+      this.log(`${namespace}/${name}: started workflow ${id} (run ${handle.firstExecutionRunId}${handle.eagerlyStarted ? ', eager: its first task runs here' : ''})`);
       await this.event(obj, 'Normal', BridgeReason.WorkflowStarted, `started workflow ${id} (run ${handle.firstExecutionRunId}) on task queue ${this.options.taskQueue}`);
     } catch (err) {
       // Started meanwhile (by a bridge that ran a moment ago): reconcile again to see by whom.
@@ -386,9 +374,10 @@ export class JobSetBridge {
     if (this.handledGeneration.get(uid) === generation) return;
     // An Update already on its way: its answer enqueues the resource again.
     if (this.updatesInFlight.has(uid)) return;
-    // Bounded: a query waits for a worker, and a reconcile must not hold its slot for long.
+    // Bounded: a query waits for a worker, and a reconcile must not hold its slot for long. A
+    // deadline, not an AbortSignal: the worker's native connection (`jobset controller`) ignores signals.
     const running = await this.untilStopped(
-      this.options.temporal.withAbortSignal(AbortSignal.timeout(QueryTimeoutMs), () => handle.query(jobSetQuery)),
+      this.options.temporal.withDeadline(Date.now() + QueryTimeoutMs, () => handle.query(jobSetQuery)),
     );
     const desired = admitResource(obj);
     const change = desired.ok ? planSpecChange(running, desired.jobSet) : { kind: 'reject' as const, issues: desired.issues };

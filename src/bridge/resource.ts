@@ -45,9 +45,6 @@ export const BridgeReason = {
 /** Condition type of a refused spec change; the bridge owns it (the workflow owns every upstream type). */
 export const UpdateRejectedCondition = 'UpdateRejected';
 
-/** Memo key on bridge-started workflows: the UID of the resource the workflow belongs to. */
-export const ResourceUidMemo = 'jobset-temporal.io/resource-uid';
-
 /** kubectl's copy of the whole applied object: large, and no concern of the workflow. */
 const LastApplied = 'kubectl.kubernetes.io/last-applied-configuration';
 

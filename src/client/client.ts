@@ -33,22 +33,25 @@ import { loadJobSets, parseJobSet } from '../api/load.js';
 import type { JobSet, JobSetInput, JobSetStatus } from '../api/schema.js';
 import { diffPaths, normalize } from '../api/semantic-equal.js';
 import { parseResumeRequest, type ResumeRequest, type SuspendRequest } from '../api/updates.js';
-import { workflowId } from '../core/naming.js';
 import { jobSetState, type JobSetState } from '../core/state.js';
 import { startDetails, startSummary } from '../core/summary.js';
 import type { jobSetCleanupWorkflow } from '../../workflows/cleanup.js';
 import type { jobSetWorkflow } from '../../workflows/jobset.js';
 import {
   admittedUpdate,
+  type FinishedJobSet,
   InvalidJobSetFailure,
-  jobSetQuery,
   JobSetFailedFailure,
+  JobSetNameKey,
+  JobSetNamespaceKey,
+  jobSetQuery,
+  JobSetStateKey,
   resumeUpdate,
   statusQuery,
   suspendUpdate,
-  type FinishedJobSet,
-} from '../../workflows/messages.js';
-import { JobSetNameKey, JobSetNamespaceKey, JobSetStateKey } from '../../workflows/search-attributes.js';
+  workflowId,
+  WorkflowType,
+} from '../../workflows/contract.js';
 import {
   JobSetConditionUnreachableError,
   JobSetConflictError,
@@ -59,12 +62,6 @@ import {
 } from './errors.js';
 import { endedRunView, runEndedReason } from './runs.js';
 import { matchesLabels, parseLabelSelector } from './selector.js';
-
-/** Workflow type names, as the worker registers them (workflows/index.ts). */
-export const WorkflowType = {
-  JobSet: 'jobSetWorkflow',
-  Cleanup: 'jobSetCleanupWorkflow',
-} as const;
 
 export const DEFAULT_TASK_QUEUE = 'jobset';
 export const DEFAULT_NAMESPACE = 'default';

@@ -9,7 +9,6 @@ export {
   DEFAULT_TASK_QUEUE,
   JobSetClient,
   prepareJobSet,
-  WorkflowType,
   type JobSetClientOptions,
   type JobSetConnectOptions,
   type JobSetInfo,
@@ -30,6 +29,16 @@ export {
   JobSetValidationError,
   JobSetWaitTimeoutError,
 } from './errors.js';
+// The workflow contract, for code that reads JobSet workflows with its own Temporal client.
+export {
+  InvalidJobSetFailure,
+  JobSetFailedFailure,
+  parseWorkflowId,
+  workflowId,
+  WorkflowIdPrefix,
+  WorkflowType,
+  type FinishedJobSet,
+} from '../../workflows/contract.js';
 export { matchesLabels, parseLabelSelector, type Requirement } from './selector.js';
 export { tlsOptions, type TlsFiles } from '../../worker/connection.js';
 export { AesGcmCodec } from '../codec/aes-gcm.js';

@@ -1,4 +1,4 @@
-// Names derived from a JobSet (upstream-jobset.md §1.2 Network/Coordinator, §1.5, §3.3).
+// Names derived from a JobSet (docs/design.md §1.2 Network/Coordinator, §1.5, §3.3).
 // Every module that needs one of these names calls here, so the Job name the decision expects
 // and the Job name the manifest carries cannot drift.
 import type { JobSet } from '../api/schema.js';
@@ -55,11 +55,6 @@ export function coordinatorEndpoint(js: Pick<JobSet, 'metadata' | 'spec'>): stri
   const c = js.spec.coordinator;
   if (c === undefined) return undefined;
   return `${podHostname(jobSetName(js), c.replicatedJob, c.jobIndex, c.podIndex)}.${subdomain(js)}`;
-}
-
-/** The Temporal workflow ID of a JobSet: one live workflow per namespace/name. */
-export function workflowId(namespace: string, name: string): string {
-  return `jobset/${namespace}/${name}`;
 }
 
 /** PVC name `<template>-<jobset>` for a volumeClaimPolicies template (§3.13). */

@@ -11,7 +11,7 @@ import {
   EventsV1Api,
   KubeConfig,
   Watch,
-} from '@kubernetes/client-node';
+} from './kube.js';
 
 export interface KubeClients {
   config: KubeConfig;

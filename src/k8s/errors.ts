@@ -1,7 +1,7 @@
 // Classifies Kubernetes API errors so that activities can decide between "that is fine"
 // (AlreadyExists on create, NotFound on delete), "retry" (conflicts, throttling, server and
 // network errors) and "give up" (the request itself is wrong).
-import { ApiException } from '@kubernetes/client-node';
+import { ApiException } from './kube.js';
 
 /** HTTP status of a Kubernetes API error, or undefined for network-level failures. */
 export function statusCode(err: unknown): number | undefined {

@@ -3,7 +3,6 @@
 // resource, a deleted one) is caught up on from the full re-list.
 import { createServer } from 'node:net';
 
-import { workflowId } from '../../src/core/naming.js';
 import { createTestNamespace, deleteTestNamespace, eventually } from '../integration/helpers/kube.js';
 import {
   applyJobSet,
@@ -23,6 +22,7 @@ import {
   type TestStack,
 } from './helpers/bridge.js';
 import { uniqueTaskQueue } from './helpers/cli.js';
+import { workflowId } from '../../workflows/contract.js';
 
 const taskQueue = uniqueTaskQueue('e2e-bridge-restart');
 let stack: TestStack;

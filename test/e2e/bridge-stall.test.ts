@@ -1,12 +1,12 @@
 // Issue 12 item 6: a few slow JobSets cannot stall the bridge. A suspend/resume Update returns
 // only once a workflow pass has acted on it; here the pass is held (the worker's resumeJobs waits
 // on a gate), and the bridge runs one reconcile at a time: the other JobSets must still start.
-import { workflowId } from '../../src/core/naming.js';
 import type { JobSetBridge } from '../../src/bridge/bridge.js';
 import { childJobs } from '../integration/helpers/jobset.js';
 import { createTestNamespace, deleteTestNamespace, eventually } from '../integration/helpers/kube.js';
 import { applyJobSet, deleteAllJobSets, installCrd, kubectl, smallJobSet, startBridge, startWorkerStack, type TestStack } from './helpers/bridge.js';
 import { uniqueTaskQueue, workflowExists } from './helpers/cli.js';
+import { workflowId } from '../../workflows/contract.js';
 
 const taskQueue = uniqueTaskQueue('e2e-bridge-stall');
 let stack: TestStack;

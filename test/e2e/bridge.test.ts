@@ -5,7 +5,6 @@ import { spawn } from 'node:child_process';
 
 import type { Client } from '@temporalio/client';
 
-import { workflowId } from '../../src/core/naming.js';
 import { createTestNamespace, deleteTestNamespace, eventually } from '../integration/helpers/kube.js';
 import {
   applyJobSet,
@@ -27,6 +26,7 @@ import {
 } from './helpers/bridge.js';
 import { uniqueTaskQueue } from './helpers/cli.js';
 import type { JobSetBridge } from '../../src/bridge/bridge.js';
+import { workflowId } from '../../workflows/contract.js';
 
 const taskQueue = uniqueTaskQueue('e2e-bridge');
 let stack: TestStack;

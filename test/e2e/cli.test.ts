@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 
 import { verbs } from '../../src/cli/commands/index.js';
-import { workflowId } from '../../src/core/naming.js';
 import { childJobs } from '../integration/helpers/jobset.js';
 import { createTestNamespace, deleteTestNamespace, eventually } from '../integration/helpers/kube.js';
 import { jobset, root, startWorker, uniqueTaskQueue, workflowExists, type TestWorker } from './helpers/cli.js';
+import { workflowId } from '../../workflows/contract.js';
 
 const taskQueue = uniqueTaskQueue('e2e-cli');
 let worker: TestWorker;

@@ -50,6 +50,10 @@ test('one controller process runs a kubectl-applied JobSet to Completed and serv
     expect(sample(metrics, 'jobset_bridge_actions_total{action="start"}')).toBe(1);
     expect(output).toContain(`jobset worker: task queue ${taskQueue}`);
     expect(output).toContain('jobset controller: bridge: task queue');
+    // The bridge shares the worker's connection and starts the workflow eagerly: the server hands
+    // its first workflow task back in the start's answer, to the worker in this process.
+    expect(output).toContain(`${namespace}/ctl: started workflow`);
+    expect(output).toContain('eager: its first task runs here');
     await deleteAllJobSets(new Client({ connection }), namespace);
   } finally {
     child.kill('SIGTERM');

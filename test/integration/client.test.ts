@@ -17,10 +17,10 @@ import {
   JobSetValidationError,
   JobSetWaitTimeoutError,
 } from '../../src/client/index.js';
-import { workflowId } from '../../src/core/naming.js';
 import { childJobs, createJobSetWorker, podTemplate } from './helpers/jobset.js';
 import { createTestNamespace, deleteTestNamespace, eventually, kube } from './helpers/kube.js';
 import { createTemporalEnv } from './helpers/temporal.js';
+import { workflowId } from '../../workflows/contract.js';
 
 const taskQueue = 'jobset-client';
 let env: TestWorkflowEnvironment;

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
 import { loadJobSets } from '../../src/api/load.js';
-import { resumeUpdate } from '../../workflows/messages.js';
+import { resumeUpdate } from '../../workflows/contract.js';
 import { finalStatus, jobSetIn, jobSetSuite, startJobSet, statusEventually } from './helpers/jobset.js';
 
 const root = fileURLToPath(new URL('../../examples', import.meta.url));

@@ -4,8 +4,12 @@ import type { V1Job } from '@kubernetes/client-node';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
 import { Label } from '../../src/api/constants.js';
-import { statusQuery, resumeUpdate, suspendUpdate } from '../../workflows/messages.js';
-import { JobSetStateKey } from '../../workflows/search-attributes.js';
+import {
+  JobSetStateKey,
+  resumeUpdate,
+  statusQuery,
+  suspendUpdate,
+} from '../../workflows/contract.js';
 import { childJobs, finalStatus, type JobEvent, jobSetIn, jobSetSuite, podTemplate, recordJobEvents, startJobSet, statusEventually } from './helpers/jobset.js';
 import { eventually, kube } from './helpers/kube.js';
 

@@ -4,11 +4,11 @@
 // whose cache starts from a fresh list that holds the failed Job, and the JobSet fails as it must.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
-import { workflowId } from '../../src/core/naming.js';
 import { childJobs, finalStatus, jobSetIn, podTemplate, startJobSet } from '../integration/helpers/jobset.js';
 import { createTestNamespace, deleteTestNamespace, eventually } from '../integration/helpers/kube.js';
 import { createTemporalEnv } from '../integration/helpers/temporal.js';
 import { spawnWorker, stopWorkers, type WorkerProcess } from '../integration/helpers/worker-process.js';
+import { workflowId } from '../../workflows/contract.js';
 
 const taskQueue = 'resilience-informer-restart';
 let env: TestWorkflowEnvironment;

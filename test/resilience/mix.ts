@@ -5,10 +5,10 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 
 import { Label } from '../../src/api/constants.js';
 import type { JobSet, JobSetStatus } from '../../src/api/schema.js';
-import { workflowId } from '../../src/core/naming.js';
 import { jobSetWorkflow } from '../../workflows/jobset.js';
 import { childJobs, finalStatus, jobSetIn, podTemplate } from '../integration/helpers/jobset.js';
 import { eventually } from '../integration/helpers/kube.js';
+import { workflowId } from '../../workflows/contract.js';
 
 export interface Expected {
   terminalState: 'Completed' | 'Failed';

@@ -6,7 +6,6 @@
 import type { V1Job } from '@kubernetes/client-node';
 
 import { Label } from '../../src/api/constants.js';
-import { workflowId } from '../../src/core/naming.js';
 import type { JobSetBridge } from '../../src/bridge/bridge.js';
 import { childJobs, recordJobEvents } from '../integration/helpers/jobset.js';
 import { createTestNamespace, deleteTestNamespace, eventually, kube, sleep } from '../integration/helpers/kube.js';
@@ -24,6 +23,7 @@ import {
   type TestStack,
 } from '../e2e/helpers/bridge.js';
 import { uniqueTaskQueue } from '../e2e/helpers/cli.js';
+import { workflowId } from '../../workflows/contract.js';
 
 const taskQueue = uniqueTaskQueue('resilience-never-stuck');
 let stack: TestStack;

@@ -3,12 +3,12 @@
 // one of them to its end: the right outcome, no Job created twice within one restart attempt.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
-import { workflowId } from '../../src/core/naming.js';
 import { JobLedger } from '../integration/helpers/faults.js';
 import { createTestNamespace, deleteTestNamespace, eventually, kube } from '../integration/helpers/kube.js';
 import { createTemporalEnv } from '../integration/helpers/temporal.js';
 import { spawnWorker, stopWorkers, type WorkerProcess } from '../integration/helpers/worker-process.js';
 import { expectedOutcome, oneJobEntry, outcome, settledStatus, startEntry, type MixEntry } from './mix.js';
+import { workflowId } from '../../workflows/contract.js';
 
 const COUNT = 200;
 const taskQueue = 'resilience-two-workers';

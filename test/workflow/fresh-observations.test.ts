@@ -9,11 +9,11 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
 import type { JobSetActivities, ObserveInput, Written } from '../../activities/jobset.js';
 import type { JobSet } from '../../src/api/schema.js';
-import { workflowId } from '../../src/core/naming.js';
 import { jobSetWorkflow } from '../../workflows/jobset.js';
 import { makeJobSet, makeReplicatedJob } from '../unit/core/builders.js';
 import { FakeCluster } from './fake-cluster.js';
 import { withFakeClusterWorker } from './temporal.js';
+import { workflowId } from '../../workflows/contract.js';
 
 const TASK_QUEUE = 'jobset-fresh-observations';
 jest.setTimeout(90_000);

@@ -8,9 +8,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
 import type { JobSetActivities } from '../../activities/jobset.js';
 import type { JobSet, JobSetStatus } from '../../src/api/schema.js';
-import { workflowId } from '../../src/core/naming.js';
 import { jobSetWorkflow } from '../../workflows/jobset.js';
-import { childrenChangedSignal, statusQuery } from '../../workflows/messages.js';
+import { childrenChangedSignal, statusQuery, workflowId } from '../../workflows/contract.js';
 import { makeJobSet, makeReplicatedJob } from '../unit/core/builders.js';
 import { FakeCluster } from './fake-cluster.js';
 import { withFakeClusterWorker } from './temporal.js';

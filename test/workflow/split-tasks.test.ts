@@ -7,10 +7,9 @@ import { jest } from '@jest/globals';
 import { ApplicationFailure } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 
-import { workflowId } from '../../src/core/naming.js';
 import type { JobSetWorkflowInput } from '../../workflows/jobset.js';
 import { jobSetWorkflow } from '../../workflows/jobset.js';
-import { OwnerDeletedFailure } from '../../workflows/messages.js';
+import { OwnerDeletedFailure, workflowId } from '../../workflows/contract.js';
 import { workflowBundle } from '../integration/helpers/temporal.js';
 import { makeJobSet, makeReplicatedJob } from '../unit/core/builders.js';
 import { FakeCluster } from './fake-cluster.js';

@@ -9,7 +9,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 
 import type { JobSetActivities } from '../../activities/jobset.js';
-import { JobSetNameKey, JobSetNamespaceKey, JobSetRestartsKey, JobSetStateKey } from '../../workflows/search-attributes.js';
+import { JobSetNameKey, JobSetNamespaceKey, JobSetRestartsKey, JobSetStateKey } from '../../workflows/contract.js';
 import { workflowBundle } from '../integration/helpers/temporal.js';
 import type { FakeCluster } from './fake-cluster.js';
 

@@ -13,9 +13,8 @@
 import { WorkflowUpdateStage, type WorkflowHandleWithFirstExecutionRunId, type WorkflowUpdateHandle } from '@temporalio/client';
 
 import type { JobSetStatus } from '../../src/api/schema.js';
-import { workflowId } from '../../src/core/naming.js';
 import { jobSetWorkflow } from '../../workflows/jobset.js';
-import { resumeUpdate, suspendUpdate } from '../../workflows/messages.js';
+import { resumeUpdate, suspendUpdate, workflowId } from '../../workflows/contract.js';
 import { makeJobSet, makeReplicatedJob } from '../unit/core/builders.js';
 import { FakeCluster, type ActivityName, type Hold } from './fake-cluster.js';
 import { createFakeClusterWorker, createTestEnv } from './temporal.js';

@@ -1,7 +1,7 @@
 // `jobset bridge`: runs the CRD bridge (src/bridge/) until SIGINT/SIGTERM. JobSet custom
 // resources become workflows on the JobSet workers' task queue; kubectl get/wait/describe/delete
 // then work as with the upstream controller.
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ConnectionLike } from '@temporalio/client';
 
 import { BridgeControllerName } from '../../api/constants.js';
 import { AesGcmCodec } from '../../codec/aes-gcm.js';
@@ -96,34 +96,47 @@ export const bridgeCommand: Command = {
   },
 };
 
+/** What `jobset controller` shares with its bridge. */
+export interface SharedWithBridge {
+  /** The bridge's metrics, without the Node.js process metrics (the worker's registry has them). */
+  metrics: BridgeMetrics;
+  /**
+   * The worker's connection (the caller closes it): the bridge starts workflows with eager start,
+   * so a new JobSet's first workflow task goes straight to the worker in the same process.
+   */
+  connection: ConnectionLike;
+}
+
 /**
- * The bridge of the connection flags and `settings`, on its own Temporal connection (`close`
- * closes it), not started; `describe` says what it serves. Shared with `jobset controller`.
+ * The bridge of the connection flags and `settings`, not started, on its own Temporal connection
+ * (`close` closes it) or on the one `shared` gives; `describe` says what it serves. Shared with
+ * `jobset controller`.
  */
 export async function openBridge(
   args: ParsedArgs,
   settings: BridgeSettings,
   log: (m: string) => void,
-  metrics?: BridgeMetrics,
+  shared?: SharedWithBridge,
 ): Promise<{ bridge: JobSetBridge; close: () => Promise<void>; describe: string }> {
   const conn = connectionSettings(args);
   const tls = connectionTls(conn);
   const dataConverter = connectionDataConverter(conn);
   const codec = dataConverter.payloadCodecs?.[0];
-  const connection = await Connection.connect({ address: conn.address, ...(tls ? { tls } : {}) });
+  const own = shared ? undefined : await Connection.connect({ address: conn.address, ...(tls ? { tls } : {}) });
+  const connection: ConnectionLike = shared?.connection ?? own!;
   const bridge = new JobSetBridge({
     kube: makeKubeClients(loadKubeConfig(settings.kubeconfig)),
     temporal: new Client({ connection, namespace: conn.namespace, dataConverter }),
     taskQueue: conn.taskQueue,
+    ...(shared ? { eagerStart: true, metrics: shared.metrics } : {}),
     adoptUnmanaged: settings.adoptUnmanaged,
     ...(settings.namespace ? { namespace: settings.namespace } : {}),
     concurrency: settings.concurrency,
     log,
-    ...(metrics ? { metrics } : {}),
   });
   const describe =
     `task queue ${conn.taskQueue} on ${conn.address} (Temporal namespace ${conn.namespace}); ` +
     `takes spec.managedBy=${BridgeControllerName}${settings.adoptUnmanaged ? ' and unset' : ''}` +
     (codec instanceof AesGcmCodec ? `; payloads encrypted with key ${codec.keyId}` : '');
-  return { bridge, close: () => connection.close(), describe };
+  return { bridge, close: async () => own?.close(), describe };
 }

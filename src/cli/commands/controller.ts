@@ -4,7 +4,7 @@
 // run one controller (one bridge) per cluster.
 import { Registry } from 'prom-client';
 
-import { runWorker } from '../../../worker/worker.js';
+import { connectWorker, runWorker } from '../../../worker/worker.js';
 import { BridgeMetrics } from '../../bridge/metrics.js';
 import { UsageError } from '../args.js';
 import { type CliIO, type Command, ExitCode } from '../command.js';
@@ -33,23 +33,34 @@ export const controllerCommand: Command = {
       return ExitCode.Usage;
     }
     const log = (m: string) => io.stderr.write(`jobset controller: ${m}\n`);
-    // The bridge's metrics without the Node.js process metrics: the worker's registry has them.
-    const { bridge, close, describe } = await openBridge(args, settings, log, new BridgeMetrics(new Registry()));
-    log(`bridge: ${describe}`);
+    // One connection to Temporal for both: the bridge's starts are eager, so a new JobSet's first
+    // workflow task comes back in the start's answer and runs here, without a trip through the
+    // task queue.
+    const connection = await connectWorker(config);
     try {
-      await runWorker(config, {
-        registry: bridge.metrics.registry,
-        start: () => bridge.start(),
-        stop: () => bridge.stop(),
-        healthy: () => bridge.healthy(),
-        ready: () => bridge.ready(),
-      });
-      return ExitCode.OK;
+      const { bridge, close, describe } = await openBridge(args, settings, log, { metrics: new BridgeMetrics(new Registry()), connection });
+      log(`bridge: ${describe}; eager workflow start`);
+      try {
+        await runWorker(
+          config,
+          {
+            registry: bridge.metrics.registry,
+            start: () => bridge.start(),
+            stop: () => bridge.stop(),
+            healthy: () => bridge.healthy(),
+            ready: () => bridge.ready(),
+          },
+          connection,
+        );
+        return ExitCode.OK;
+      } finally {
+        await close();
+      }
     } catch (err) {
       io.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
       return ExitCode.Failed;
     } finally {
-      await close();
+      await connection.close();
     }
   },
 };

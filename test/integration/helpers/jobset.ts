@@ -12,9 +12,8 @@ import { createActivities } from '../../../activities/index.js';
 import { Label } from '../../../src/api/constants.js';
 import { parseJobSet } from '../../../src/api/load.js';
 import type { JobSet, JobSetInput, JobSetStatus } from '../../../src/api/schema.js';
-import { workflowId } from '../../../src/core/naming.js';
 import { jobSetWorkflow, type JobSetWorkflowInput } from '../../../workflows/jobset.js';
-import { statusQuery, type FinishedJobSet } from '../../../workflows/messages.js';
+import { type FinishedJobSet, statusQuery, workflowId } from '../../../workflows/contract.js';
 import { createTestNamespace, deleteTestNamespace, eventually, kube, signallingChildCache } from './kube.js';
 import { createTemporalEnv, workflowBundle } from './temporal.js';
 

@@ -1,18 +1,8 @@
 import { createHash } from 'node:crypto';
 
-import {
-  JobSetNameMissingError,
-  coordinatorEndpoint,
-  jobKey,
-  jobName,
-  jobSetName,
-  jobSetNamespace,
-  podHostname,
-  pvcName,
-  subdomain,
-  workflowId,
-} from '../../../src/core/naming.js';
+import { JobSetNameMissingError, coordinatorEndpoint, jobKey, jobName, jobSetName, jobSetNamespace, podHostname, pvcName, subdomain } from '../../../src/core/naming.js';
 import { makeJobSet, makeReplicatedJob } from './builders.js';
+import { workflowId } from '../../../workflows/contract.js';
 
 const base = () => makeJobSet('train', 'team-a').replicatedJob(makeReplicatedJob('driver').completions(2).parallelism(2));
 

@@ -38,6 +38,7 @@ from temporalio.exceptions import ApplicationError, TerminatedError, WorkflowAlr
 from temporalio.exceptions import TimeoutError as TemporalTimeoutError
 from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
+from . import _contract as contract
 from .errors import (
     FieldIssue,
     JobSetConditionUnreachableError,
@@ -52,14 +53,14 @@ from .models import JobSet, JobSetStatus
 from .schema import format_path, load_jobset, validate_jobset
 from .selector import matches_labels, parse_label_selector
 
-WORKFLOW_TYPE = "jobSetWorkflow"
-CLEANUP_WORKFLOW_TYPE = "jobSetCleanupWorkflow"
+WORKFLOW_TYPE = contract.WORKFLOW_TYPE_JOBSET
+CLEANUP_WORKFLOW_TYPE = contract.WORKFLOW_TYPE_CLEANUP
 DEFAULT_TASK_QUEUE = "jobset"
 DEFAULT_NAMESPACE = "default"
 
-_NAMESPACE_KEY = SearchAttributeKey.for_keyword("JobSetNamespace")
-_NAME_KEY = SearchAttributeKey.for_keyword("JobSetName")
-_STATE_KEY = SearchAttributeKey.for_keyword("JobSetState")
+_NAMESPACE_KEY = SearchAttributeKey.for_keyword(contract.SEARCH_ATTRIBUTE_NAMESPACE)
+_NAME_KEY = SearchAttributeKey.for_keyword(contract.SEARCH_ATTRIBUTE_NAME)
+_STATE_KEY = SearchAttributeKey.for_keyword(contract.SEARCH_ATTRIBUTE_STATE)
 
 STATES = ("Running", "Restarting", "Suspended", "Completed", "Failed")
 
@@ -82,9 +83,7 @@ _RUN_FAILED = "WorkflowFailed"
 _RESUME_FIELDS = {"labels", "annotations", "nodeSelector", "tolerations", "schedulingGates"}
 
 
-def workflow_id(namespace: str, name: str) -> str:
-    """The workflow ID of a JobSet: ``jobset/<namespace>/<name>``."""
-    return f"jobset/{namespace}/{name}"
+workflow_id = contract.workflow_id
 
 
 def _is_true(status: dict[str, Any], condition: str) -> bool:
@@ -327,7 +326,7 @@ class JobSetClient:
         # Cleanup runs are listed too: they mark an earlier run under the same ID as deleted.
         clauses = [f"WorkflowType IN ({quote(WORKFLOW_TYPE)}, {quote(CLEANUP_WORKFLOW_TYPE)})", "ExecutionStatus != 'ContinuedAsNew'"]
         if namespace:
-            clauses.append(f"JobSetNamespace = {quote(namespace)}")
+            clauses.append(f"{contract.SEARCH_ATTRIBUTE_NAMESPACE} = {quote(namespace)}")
         newest: dict[str, Any] = {}
         async for run in self.client.list_workflows(" AND ".join(clauses)):
             seen = newest.get(run.id)
@@ -417,8 +416,8 @@ class JobSetClient:
         Raises:
             JobSetNotFoundError, JobSetUpdateRejectedError (the JobSet has finished).
         """
-        handle = await self._running_handle(namespace, name, "suspend")
-        return await self._update(handle, namespace, name, "suspend", {})
+        handle = await self._running_handle(namespace, name, contract.UPDATE_SUSPEND)
+        return await self._update(handle, namespace, name, contract.UPDATE_SUSPEND, {})
 
     async def resume(self, namespace: str, name: str, request: dict[str, Any] | None = None) -> JobSetStatus:
         """Resumes the JobSet, optionally changing pod-template scheduling fields first:
@@ -428,10 +427,10 @@ class JobSetClient:
             JobSetValidationError (bad request, checked locally), JobSetNotFoundError, JobSetUpdateRejectedError.
         """
         request = request or {}
-        handle = await self._running_handle(namespace, name, "resume")
-        job_set = await handle.query("jobSet")
+        handle = await self._running_handle(namespace, name, contract.UPDATE_RESUME)
+        job_set = await handle.query(contract.QUERY_JOBSET)
         self._check_resume(job_set, request)
-        return await self._update(handle, namespace, name, "resume", request)
+        return await self._update(handle, namespace, name, contract.UPDATE_RESUME, request)
 
     async def delete(self, namespace: str, name: str) -> None:
         """Deletes the JobSet and waits until its child objects are gone.
@@ -520,9 +519,9 @@ class JobSetClient:
             finished = await handle.result(follow_runs=False)
         except WorkflowFailureError as e:
             cause = e.cause
-            if isinstance(cause, ApplicationError) and cause.type == "InvalidJobSet":
-                return await self._ended_run(handle, "InvalidJobSet", cause.message, run.close_time)
-            if isinstance(cause, ApplicationError) and cause.type == "JobSetFailed":
+            if isinstance(cause, ApplicationError) and cause.type == contract.FAILURE_INVALID_JOBSET:
+                return await self._ended_run(handle, contract.FAILURE_INVALID_JOBSET, cause.message, run.close_time)
+            if isinstance(cause, ApplicationError) and cause.type == contract.FAILURE_JOBSET_FAILED:
                 finished = cause.details[0] if cause.details else None
             else:
                 # Ended from outside, or by an error of the workflow itself: the JobSet reads as Failed.
@@ -536,7 +535,7 @@ class JobSetClient:
         """Spec and status through the run's queries (a worker of its task queue answers them)."""
         for attempt in range(20):
             try:
-                job_set, status = await asyncio.gather(handle.query("jobSet"), handle.query("status"))
+                job_set, status = await asyncio.gather(handle.query(contract.QUERY_JOBSET), handle.query(contract.QUERY_STATUS))
                 return job_set, status, run
             except WorkflowQueryFailedError:
                 # No query handlers: the run is refusing its JobSet (it fails in its first task).

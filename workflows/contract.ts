@@ -1,6 +1,9 @@
-// Queries, Updates and the signal of the JobSet workflow, declared once and imported by the
-// workflow and by every client (SDK, CLI, bridge, the worker's child signals) so the two sides
-// cannot drift.
+// The contract of the JobSet workflows, declared once: workflow types, the workflow ID, memo and
+// search attribute keys, queries, Updates, the signal and the failure types. The workflows, the
+// worker, every client (SDK, CLI, bridge) and the tests import it, so the sides cannot drift; the
+// Python SDK reads the same values from clients/python/src/jobset_temporal/_contract.py, generated
+// from this module (`npm run gen:contract`, checked by a unit test).
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 import type { JobSet, JobSetStatus } from '../src/api/schema.js';
@@ -12,6 +15,42 @@ import type { ResumeRequest, SuspendRequest } from '../src/api/updates.js';
  * it as its only detail, so clients read a finished JobSet from history without a worker.
  */
 export type FinishedJobSet = JobSet & { status: JobSetStatus };
+
+/** Workflow type names, as the worker registers them (workflows/index.ts). */
+export const WorkflowType = {
+  JobSet: 'jobSetWorkflow',
+  Cleanup: 'jobSetCleanupWorkflow',
+} as const;
+
+/** Every JobSet workflow ID starts with this; the rest is `<namespace>/<name>`. */
+export const WorkflowIdPrefix = 'jobset/';
+
+/** The Temporal workflow ID of a JobSet: one live workflow per namespace/name. */
+export function workflowId(namespace: string, name: string): string {
+  return `${WorkflowIdPrefix}${namespace}/${name}`;
+}
+
+/**
+ * The namespace and name of a JobSet workflow ID, or undefined for any other ID. Neither a
+ * namespace nor a JobSet name may hold a `/`, so the first one after the prefix separates them.
+ */
+export function parseWorkflowId(id: string): { namespace: string; name: string } | undefined {
+  if (!id.startsWith(WorkflowIdPrefix)) return undefined;
+  const rest = id.slice(WorkflowIdPrefix.length);
+  const slash = rest.indexOf('/');
+  if (slash <= 0 || slash === rest.length - 1 || rest.indexOf('/', slash + 1) !== -1) return undefined;
+  return { namespace: rest.slice(0, slash), name: rest.slice(slash + 1) };
+}
+
+/** Memo of a workflow the bridge started: the UID of its JobSet resource. */
+export const ResourceUidMemo = 'jobset-temporal.io/resource-uid';
+
+// Custom search attributes of JobSet workflows (registered by deploy/local/temporal.sh), so the
+// Temporal UI and `temporal workflow list --query 'JobSetState="Failed"'` can find JobSets.
+export const JobSetNamespaceKey = defineSearchAttributeKey('JobSetNamespace', SearchAttributeType.KEYWORD);
+export const JobSetNameKey = defineSearchAttributeKey('JobSetName', SearchAttributeType.KEYWORD);
+export const JobSetStateKey = defineSearchAttributeKey('JobSetState', SearchAttributeType.KEYWORD);
+export const JobSetRestartsKey = defineSearchAttributeKey('JobSetRestarts', SearchAttributeType.INT);
 
 /** The upstream JobSet status object. */
 export const statusQuery = defineQuery<JobSetStatus>('status');
