@@ -14,7 +14,16 @@ import type { JobSet, JobSetStatus, ReplicatedJob } from '../src/api/schema.js';
 import { initialStatus, observationDigest } from '../src/core/decide.js';
 import { advance, comparable } from '../src/core/resource-version.js';
 import { buildJob, buildPVCs, buildService, mergeForResume } from '../src/core/manifests.js';
-import { compactObservation, namesOf, refsOf, resumesOf, type CompactObservation, type JobNamesInput, type JobRefsInput, type ResumeJobsInput } from '../src/core/wire.js';
+import {
+  compactObservation,
+  namesOf,
+  refsOf,
+  resumesOf,
+  type CompactObservation,
+  type JobNamesInput,
+  type JobRefsInput,
+  type ResumeJobsInput,
+} from '../src/core/wire.js';
 import { jobSetName, jobSetNamespace, subdomain } from '../src/core/naming.js';
 import type { JobSetEvent, Observation, ObservedJob } from '../src/core/types.js';
 import type { ChildCache, ChildChange } from '../src/k8s/child-cache.js';
@@ -204,7 +213,7 @@ export function createJobSetActivities(kube: KubeClients, children: ChildCache, 
               kind: KIND,
               name,
               namespace,
-              ...(owner?.uid ?? js.metadata.uid ? { uid: owner?.uid ?? js.metadata.uid } : {}),
+              ...((owner?.uid ?? js.metadata.uid) ? { uid: owner?.uid ?? js.metadata.uid } : {}),
             },
             type: e.type,
             reason: e.reason,
@@ -262,13 +271,22 @@ export function createJobSetActivities(kube: KubeClients, children: ChildCache, 
     if (!owner) return;
     let uid: string | undefined;
     try {
-      const current = (await kube.custom.getNamespacedCustomObjectStatus({ group: GROUP, version: VERSION, namespace: jobSetNamespace(js), plural: PLURAL, name: owner.name })) as { metadata?: { uid?: string } };
+      const current = (await kube.custom.getNamespacedCustomObjectStatus({
+        group: GROUP,
+        version: VERSION,
+        namespace: jobSetNamespace(js),
+        plural: PLURAL,
+        name: owner.name,
+      })) as { metadata?: { uid?: string } };
       uid = current.metadata?.uid;
     } catch (err) {
       if (!isNotFound(err)) throw toFailure('reading the JobSet resource', err);
     }
     if (uid !== owner.uid) {
-      throw ApplicationFailure.nonRetryable(`the JobSet resource ${jobSetNamespace(js)}/${owner.name} (uid ${owner.uid}) was deleted; nothing is created for it`, OwnerDeletedFailure);
+      throw ApplicationFailure.nonRetryable(
+        `the JobSet resource ${jobSetNamespace(js)}/${owner.name} (uid ${owner.uid}) was deleted; nothing is created for it`,
+        OwnerDeletedFailure,
+      );
     }
   }
 
@@ -278,7 +296,11 @@ export function createJobSetActivities(kube: KubeClients, children: ChildCache, 
    * --cascade=orphan` (the garbage collector removed its ownerReference) or someone else's object
    * of the same name is not, and is never deleted.
    */
-  function ownedBy(js: JobSet, owner: V1OwnerReference | undefined, meta: { ownerReferences?: V1OwnerReference[]; labels?: Record<string, string> } | undefined): boolean {
+  function ownedBy(
+    js: JobSet,
+    owner: V1OwnerReference | undefined,
+    meta: { ownerReferences?: V1OwnerReference[]; labels?: Record<string, string> } | undefined,
+  ): boolean {
     if (owner) return (meta?.ownerReferences ?? []).some((r) => r.uid === owner.uid);
     const uid = js.metadata.uid;
     return uid !== undefined && meta?.labels?.[Label.JobSetUID] === uid;
@@ -350,7 +372,8 @@ export function createJobSetActivities(kube: KubeClients, children: ChildCache, 
       let fromCache = watched && comparable(input.minResourceVersion);
       let hasService = false;
       const checkService = async () => {
-        hasService = watched && children.hasService(namespace, subdomain(js)) ? true : fromCache && !js.spec.network.enableDNSHostnames ? false : await serviceExists(js);
+        hasService =
+          watched && children.hasService(namespace, subdomain(js)) ? true : fromCache && !js.spec.network.enableDNSHostnames ? false : await serviceExists(js);
       };
       const read = async (): Promise<ObserveResult & { size: number }> => {
         // A listed observation carries no version: the run lists until its next write (see
@@ -382,7 +405,8 @@ export function createJobSetActivities(kube: KubeClients, children: ChildCache, 
           const behind = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), options.cacheWaitMs ?? 30_000)));
           fromCache = !(await Promise.race([children.whenAt(namespace, input.minResourceVersion!).then(() => false), behind, ctx.cancelled]));
           clearTimeout(timer);
-          if (!fromCache) ctx.log.warn('the child cache has not reached the run\'s version; listing instead', { namespace, minResourceVersion: input.minResourceVersion });
+          if (!fromCache)
+            ctx.log.warn("the child cache has not reached the run's version; listing instead", { namespace, minResourceVersion: input.minResourceVersion });
           else await checkService();
         }
         const first = await read();
@@ -401,8 +425,9 @@ export function createJobSetActivities(kube: KubeClients, children: ChildCache, 
             clearTimeout(quiet);
             fn();
           };
-          const settle = (p: Promise<ObserveResult | undefined>) =>
-            p.then(
+          // Ends the wait with p's outcome; p's rejection is handled here, so nothing floats.
+          const settle = (p: Promise<ObserveResult | undefined>): void =>
+            void p.then(
               (r) => r && finish(() => resolve(r)),
               (err: unknown) => finish(() => reject(err)),
             );
@@ -585,7 +610,9 @@ export function createJobSetActivities(kube: KubeClients, children: ChildCache, 
       if (failures.length > 0) {
         const message = `resuming child Jobs failed: ${failures.join('; ')}`;
         await emit(js, [{ type: 'Warning', reason: EventReason.JobResumptionFailed, message }], input.owner);
-        throw permanent ? ApplicationFailure.nonRetryable(message, EventReason.JobResumptionFailed) : ApplicationFailure.retryable(message, EventReason.JobResumptionFailed);
+        throw permanent
+          ? ApplicationFailure.nonRetryable(message, EventReason.JobResumptionFailed)
+          : ApplicationFailure.retryable(message, EventReason.JobResumptionFailed);
       }
       return versions.written();
     },
@@ -625,7 +652,9 @@ export function createJobSetActivities(kube: KubeClients, children: ChildCache, 
         // same name, the old workflow (until the bridge has cancelled it) must not write onto the
         // new resource. Apply cannot carry a UID precondition, hence the read.
         if (input.owner) {
-          const current = (await kube.custom.getNamespacedCustomObjectStatus({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name })) as { metadata?: { uid?: string } };
+          const current = (await kube.custom.getNamespacedCustomObjectStatus({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name })) as {
+            metadata?: { uid?: string };
+          };
           if (current.metadata?.uid !== input.owner.uid) return;
         }
         await kube.custom.patchNamespacedCustomObjectStatus(
@@ -676,7 +705,11 @@ export function createJobSetActivities(kube: KubeClients, children: ChildCache, 
           // The precondition deletes exactly the Job that was listed, never a namesake made since.
           // In the body, with the precondition: the API server then reads the options from the
           // body only, and a Job deleted without a propagation policy orphans its pods.
-          await kube.batch.deleteNamespacedJob({ name: job.metadata?.name ?? '', namespace, body: { propagationPolicy: 'Foreground', preconditions: { uid: job.metadata?.uid } } });
+          await kube.batch.deleteNamespacedJob({
+            name: job.metadata?.name ?? '',
+            namespace,
+            body: { propagationPolicy: 'Foreground', preconditions: { uid: job.metadata?.uid } },
+          });
         } catch (err) {
           if (!isNotFound(err) && !isConflict(err)) throw toFailure(`deleting job ${job.metadata?.name}`, err);
         }

@@ -53,9 +53,7 @@ export function createStackCheckActivities(kube: KubeClients) {
       }
       for (;;) {
         const job = await kube.batch.readNamespacedJob({ name: input.name, namespace: input.namespace });
-        const done = job.status?.conditions?.find(
-          (c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
-        );
+        const done = job.status?.conditions?.find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
         if (done) {
           return {
             name: input.name,

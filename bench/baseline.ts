@@ -33,7 +33,9 @@ async function createAll(js: JobSet, status: JobSetStatus): Promise<void> {
 async function deleteAll(tracker: Tracker, js: JobSet): Promise<void> {
   const names = [...tracker.jobs.values()].filter((j) => j.live && j.jobSet === js.metadata.name).map((j) => j.name);
   await mapLimit(names, PARALLELISM, async (name) => {
-    await kube().batch.deleteNamespacedJob({ name, namespace: js.metadata.namespace!, propagationPolicy: 'Foreground' }).catch(() => undefined);
+    await kube()
+      .batch.deleteNamespacedJob({ name, namespace: js.metadata.namespace!, propagationPolicy: 'Foreground' })
+      .catch(() => undefined);
   });
 }
 
@@ -92,7 +94,10 @@ export async function floorDelete(tracker: Tracker, js: JobSet): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const rs = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  const rs = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
   const ns = await createNamespace('bench-floor');
   const tracker = await Tracker.start(ns);
   try {

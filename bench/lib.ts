@@ -44,15 +44,19 @@ export async function poll<T>(what: string, probe: () => Promise<T | undefined>,
 export async function createNamespace(prefix: string): Promise<string> {
   const name = `${prefix}-${randomBytes(3).toString('hex')}`;
   await kube().core.createNamespace({ body: { metadata: { name, labels: { 'jobset-temporal.io/bench': 'true' } } } });
-  await poll(`the default ServiceAccount in ${name}`, async () => {
-    try {
-      await kube().core.readNamespacedServiceAccount({ name: 'default', namespace: name });
-      return true;
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
-  }, 60_000);
+  await poll(
+    `the default ServiceAccount in ${name}`,
+    async () => {
+      try {
+        await kube().core.readNamespacedServiceAccount({ name: 'default', namespace: name });
+        return true;
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+    },
+    60_000,
+  );
   return name;
 }
 
@@ -121,40 +125,44 @@ export class Tracker {
   static async start(namespace: string, options: { jobSets?: boolean } = {}): Promise<Tracker> {
     const t = new Tracker(namespace);
     if (options.jobSets) {
-      await t.follow(`/apis/jobset.x-k8s.io/v1alpha2/namespaces/${namespace}/jobsets`, {}, (phase: string, js: { metadata?: { name?: string }; status?: { conditions?: Array<{ type: string; status: string }> } }) => {
+      await t.follow(
+        `/apis/jobset.x-k8s.io/v1alpha2/namespaces/${namespace}/jobsets`,
+        {},
+        (phase: string, js: { metadata?: { name?: string }; status?: { conditions?: Array<{ type: string; status: string }> } }) => {
           const name = js?.metadata?.name;
           if (!name || phase === 'BOOKMARK') return;
           const has = (type: string) => js.status?.conditions?.some((c) => c.type === type && c.status === 'True') ?? false;
           t.jobSets.set(name, { live: phase !== 'DELETED', completed: has('Completed'), failed: has('Failed') });
           t.check();
-        });
+        },
+      );
     }
     await t.follow(`/apis/batch/v1/namespaces/${namespace}/jobs`, { labelSelector: Label.JobSetName }, (phase: string, job: V1Job) => {
-        const uid = job?.metadata?.uid;
-        if (!uid || phase === 'BOOKMARK') return;
-        const prev = t.jobs.get(uid);
-        const failed = job.status?.conditions?.some((c) => c.type === 'Failed' && c.status === 'True');
-        t.jobs.set(uid, {
-          name: job.metadata?.name ?? '',
-          jobSet: job.metadata?.labels?.[Label.JobSetName] ?? '',
-          attempt: Number(job.metadata?.labels?.[Label.RestartAttempt]),
-          live: phase !== 'DELETED',
-          ...(prev?.failedAt !== undefined ? { failedAt: prev.failedAt } : failed ? { failedAt: Date.now() } : {}),
-        });
-        t.check();
+      const uid = job?.metadata?.uid;
+      if (!uid || phase === 'BOOKMARK') return;
+      const prev = t.jobs.get(uid);
+      const failed = job.status?.conditions?.some((c) => c.type === 'Failed' && c.status === 'True');
+      t.jobs.set(uid, {
+        name: job.metadata?.name ?? '',
+        jobSet: job.metadata?.labels?.[Label.JobSetName] ?? '',
+        attempt: Number(job.metadata?.labels?.[Label.RestartAttempt]),
+        live: phase !== 'DELETED',
+        ...(prev?.failedAt !== undefined ? { failedAt: prev.failedAt } : failed ? { failedAt: Date.now() } : {}),
+      });
+      t.check();
     });
     await t.follow(`/api/v1/namespaces/${namespace}/pods`, { labelSelector: Label.JobSetName }, (phase: string, pod: V1Pod) => {
-        const uid = pod?.metadata?.uid;
-        if (!uid || phase === 'BOOKMARK') return;
-        const running = phase !== 'DELETED' && pod.status?.phase === 'Running' && !pod.metadata?.deletionTimestamp;
-        t.pods.set(uid, {
-          jobSet: pod.metadata?.labels?.[Label.JobSetName] ?? '',
-          attempt: Number(pod.metadata?.labels?.[Label.RestartAttempt]),
-          live: phase !== 'DELETED',
-          running,
-          ran: running || (t.pods.get(uid)?.ran ?? false),
-        });
-        t.check();
+      const uid = pod?.metadata?.uid;
+      if (!uid || phase === 'BOOKMARK') return;
+      const running = phase !== 'DELETED' && pod.status?.phase === 'Running' && !pod.metadata?.deletionTimestamp;
+      t.pods.set(uid, {
+        jobSet: pod.metadata?.labels?.[Label.JobSetName] ?? '',
+        attempt: Number(pod.metadata?.labels?.[Label.RestartAttempt]),
+        live: phase !== 'DELETED',
+        running,
+        ran: running || (t.pods.get(uid)?.ran ?? false),
+      });
+      t.check();
     });
     return t;
   }

@@ -65,7 +65,10 @@ const { values: args } = parseArgs({
   },
 });
 const runs = Number(args.runs);
-const replicaList = args.replicas.split(',').map(Number).filter((n) => n > 0);
+const replicaList = args.replicas
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const restartReplicas = Number(args['restart-replicas']);
 const throughputN = Number(args.throughput);
 const failAfter = args['fail-after'];
@@ -129,7 +132,9 @@ async function creation(): Promise<void> {
       for (let run = 0; run < runs; run++) {
         const js = jobSet(ns, {
           metadata: { name: `c${r}-${run}` },
-          spec: { replicatedJobs: [{ name: 'w', replicas: r, template: { spec: { backoffLimit: 0, template: podTemplate({ 'kwok-sim/run-duration': '30m' }) } } }] },
+          spec: {
+            replicatedJobs: [{ name: 'w', replicas: r, template: { spec: { backoffLimit: 0, template: podTemplate({ 'kwok-sim/run-duration': '30m' }) } } }],
+          },
         });
         const name = js.metadata.name!;
         const t0 = Date.now();
@@ -142,10 +147,24 @@ async function creation(): Promise<void> {
         const fjs = floorJobSet(ns, `f${r}-${run}`, r);
         floor.push(await floorCreate(tracker, fjs));
         await floorDelete(tracker, fjs);
-        log(`creation R=${r} run ${run + 1}/${runs}: jobs ${got[run]!.jobs} ms (floor ${floor[run]!.jobs}), running ${got[run]!.running} ms (floor ${floor[run]!.running})`);
+        log(
+          `creation R=${r} run ${run + 1}/${runs}: jobs ${got[run]!.jobs} ms (floor ${floor[run]!.jobs}), running ${got[run]!.running} ms (floor ${floor[run]!.running})`,
+        );
       }
-      rows.push(ratioRow(`creation R=${r}: submit -> all Jobs exist`, got.map((l) => l.jobs), floor.map((l) => l.jobs)));
-      rows.push(ratioRow(`creation R=${r}: submit -> all pods Running`, got.map((l) => l.running), floor.map((l) => l.running)));
+      rows.push(
+        ratioRow(
+          `creation R=${r}: submit -> all Jobs exist`,
+          got.map((l) => l.jobs),
+          floor.map((l) => l.jobs),
+        ),
+      );
+      rows.push(
+        ratioRow(
+          `creation R=${r}: submit -> all pods Running`,
+          got.map((l) => l.running),
+          floor.map((l) => l.running),
+        ),
+      );
     }
   } finally {
     tracker.stop();
@@ -195,19 +214,35 @@ async function restart(): Promise<void> {
         const failedAt = tracker.firstFailure(name) ?? tFail;
         by[restartStrategy]!.push({ jobs: (await jobs) - failedAt, running: (await running) - failedAt });
         await remove(handle);
-        log(`restart ${restartStrategy} R=${r} run ${run + 1}/${runs}: jobs ${by[restartStrategy]!.at(-1)!.jobs} ms, running ${by[restartStrategy]!.at(-1)!.running} ms`);
+        log(
+          `restart ${restartStrategy} R=${r} run ${run + 1}/${runs}: jobs ${by[restartStrategy]!.at(-1)!.jobs} ms, running ${by[restartStrategy]!.at(-1)!.running} ms`,
+        );
       }
       for (const strategy of ['Recreate', 'BlockingRecreate'] as const) {
         const fjs = floorJobSet(ns, `f${strategy === 'Recreate' ? 're' : 'bl'}-${run}`, r);
         await floorCreate(tracker, fjs);
         floors[strategy]!.push(await floorRestart(tracker, fjs, strategy === 'BlockingRecreate'));
         await floorDelete(tracker, fjs);
-        log(`restart floor ${strategy} R=${r} run ${run + 1}/${runs}: jobs ${floors[strategy]!.at(-1)!.jobs} ms, running ${floors[strategy]!.at(-1)!.running} ms`);
+        log(
+          `restart floor ${strategy} R=${r} run ${run + 1}/${runs}: jobs ${floors[strategy]!.at(-1)!.jobs} ms, running ${floors[strategy]!.at(-1)!.running} ms`,
+        );
       }
     }
     for (const strategy of ['Recreate', 'BlockingRecreate']) {
-      rows.push(ratioRow(`restart ${strategy} R=${r}: Failed -> all new Jobs exist`, by[strategy]!.map((l) => l.jobs), floors[strategy]!.map((l) => l.jobs)));
-      rows.push(ratioRow(`restart ${strategy} R=${r}: Failed -> all new pods Running`, by[strategy]!.map((l) => l.running), floors[strategy]!.map((l) => l.running)));
+      rows.push(
+        ratioRow(
+          `restart ${strategy} R=${r}: Failed -> all new Jobs exist`,
+          by[strategy]!.map((l) => l.jobs),
+          floors[strategy]!.map((l) => l.jobs),
+        ),
+      );
+      rows.push(
+        ratioRow(
+          `restart ${strategy} R=${r}: Failed -> all new pods Running`,
+          by[strategy]!.map((l) => l.running),
+          floors[strategy]!.map((l) => l.running),
+        ),
+      );
     }
   } finally {
     tracker.stop();
@@ -246,7 +281,9 @@ async function throughput(): Promise<void> {
       const sets = Array.from({ length: throughputN }, (_, i) =>
         jobSet(ns, {
           metadata: { name: `t${i}` },
-          spec: { replicatedJobs: [{ name: 'w', replicas: 4, template: { spec: { backoffLimit: 0, template: podTemplate({ 'kwok-sim/run-duration': '2s' }) } } }] },
+          spec: {
+            replicatedJobs: [{ name: 'w', replicas: 4, template: { spec: { backoffLimit: 0, template: podTemplate({ 'kwok-sim/run-duration': '2s' }) } } }],
+          },
         }),
       );
       const watchesBefore = await openJobWatches();
@@ -280,7 +317,9 @@ async function throughput(): Promise<void> {
       cpu.push(cpuUsed / throughputN);
       watches.push(peakWatches - watchesBefore);
       breakdowns.push(perJobSet);
-      log(`throughput run ${run + 1}/${runs}: ${throughputN} JobSets in ${elapsed} ms; ${requests.at(-1)!.toFixed(1)} API requests, ${events.at(-1)} history events, ${cpu.at(-1)!.toFixed(3)} CPU s per JobSet`);
+      log(
+        `throughput run ${run + 1}/${runs}: ${throughputN} JobSets in ${elapsed} ms; ${requests.at(-1)!.toFixed(1)} API requests, ${events.at(-1)} history events, ${cpu.at(-1)!.toFixed(3)} CPU s per JobSet`,
+      );
     } finally {
       await deleteNamespace(ns);
     }
@@ -307,13 +346,19 @@ async function scale(n: number): Promise<void> {
   try {
     const watchesBefore = await openJobWatches();
     const t0 = Date.now();
-    await mapLimit(Array.from({ length: n }, (_, i) => i), 50, async (i) => {
-      const js = jobSet(ns, {
-        metadata: { name: `s${i}` },
-        spec: { replicatedJobs: [{ name: 'w', replicas: 1, template: { spec: { backoffLimit: 0, template: podTemplate({ 'kwok-sim/run-duration': '2h' }) } } }] },
-      });
-      handles.push(await start(js));
-    });
+    await mapLimit(
+      Array.from({ length: n }, (_, i) => i),
+      50,
+      async (i) => {
+        const js = jobSet(ns, {
+          metadata: { name: `s${i}` },
+          spec: {
+            replicatedJobs: [{ name: 'w', replicas: 1, template: { spec: { backoffLimit: 0, template: podTemplate({ 'kwok-sim/run-duration': '2h' }) } } }],
+          },
+        });
+        handles.push(await start(js));
+      },
+    );
     const running = () => {
       let c = 0;
       for (const p of tracker.pods.values()) if (p.running) c++;
@@ -331,7 +376,15 @@ async function scale(n: number): Promise<void> {
     // workflow having ended Failed (maxRestarts 0).
     const failing = jobSet(ns, {
       metadata: { name: 'scale-fail' },
-      spec: { replicatedJobs: [{ name: 'w', replicas: 1, template: { spec: { backoffLimit: 0, template: podTemplate({ 'kwok-sim/run-duration': '5s', 'kwok-sim/fail': 'true' }) } } }] },
+      spec: {
+        replicatedJobs: [
+          {
+            name: 'w',
+            replicas: 1,
+            template: { spec: { backoffLimit: 0, template: podTemplate({ 'kwok-sim/run-duration': '5s', 'kwok-sim/fail': 'true' }) } },
+          },
+        ],
+      },
     });
     const fh = await start(failing);
     const ended = await fh.result().then(
@@ -344,7 +397,13 @@ async function scale(n: number): Promise<void> {
     const failedAt = tracker.firstFailure('scale-fail');
     if (failedAt === undefined) throw new Error('the failing scale JobSet ended without a failed Job');
     const gib = mem.rss / 2 ** 30;
-    rows.push({ figure: `scale: worker RSS with ${n} running JobSets`, unit: 'MiB', value: stat([mem.rss / 2 ** 20]), target: '< 2048 MiB at 1,000', met: n >= 1000 ? gib < 2 : undefined });
+    rows.push({
+      figure: `scale: worker RSS with ${n} running JobSets`,
+      unit: 'MiB',
+      value: stat([mem.rss / 2 ** 20]),
+      target: '< 2048 MiB at 1,000',
+      met: n >= 1000 ? gib < 2 : undefined,
+    });
     rows.push({ figure: `scale: worker peak RSS with ${n} running JobSets`, unit: 'MiB', value: stat([mem.peakRss / 2 ** 20]) });
     rows.push({ figure: `scale: open Job watches with ${n} running JobSets`, unit: 'watches', value: stat([watches]) });
     rows.push({ figure: `scale: status query time with ${n} running JobSets`, unit: 'ms', value: stat(queries) });
@@ -425,7 +484,12 @@ async function large(replicas: number): Promise<void> {
           {
             name: 'w',
             replicas,
-            template: { spec: { backoffLimit: 0, template: podTemplate({ 'kwok-sim/run-duration': '5s', 'kwok-sim/fail-job-indexes': '0', 'kwok-sim/fail-restart-attempts': '0' }) } },
+            template: {
+              spec: {
+                backoffLimit: 0,
+                template: podTemplate({ 'kwok-sim/run-duration': '5s', 'kwok-sim/fail-job-indexes': '0', 'kwok-sim/fail-restart-attempts': '0' }),
+              },
+            },
           },
         ],
       },
@@ -436,7 +500,11 @@ async function large(replicas: number): Promise<void> {
     const progress = setInterval(() => {
       void handle
         .query(statusQuery)
-        .then((s) => log(`large: ${Math.round((Date.now() - t0) / 1000)} s, restarts ${s.restarts}, ${JSON.stringify(s.replicatedJobsStatus.map(({ name, active, ready, succeeded, failed }) => ({ name, active, ready, succeeded, failed })))}`))
+        .then((s) =>
+          log(
+            `large: ${Math.round((Date.now() - t0) / 1000)} s, restarts ${s.restarts}, ${JSON.stringify(s.replicatedJobsStatus.map(({ name, active, ready, succeeded, failed }) => ({ name, active, ready, succeeded, failed })))}`,
+          ),
+        )
         .catch(() => undefined);
     }, 30_000);
     let result;
@@ -447,12 +515,32 @@ async function large(replicas: number): Promise<void> {
     }
     const seconds = (Date.now() - t0) / 1000;
     const figures = await historyFigures(client, handle.workflowId, firstRunId);
-    log(`large: ${result.status.terminalState} after ${seconds} s, ${result.status.restarts} restart(s); largest payload ${figures.maxPayloadBytes} B at ${figures.maxPayloadWhere}`);
+    log(
+      `large: ${result.status.terminalState} after ${seconds} s, ${result.status.restarts} restart(s); largest payload ${figures.maxPayloadBytes} B at ${figures.maxPayloadWhere}`,
+    );
     const payloadLimit = 256 * 1024;
     rows.push(
-      { figure: `large: ${replicas} Jobs created, restarted once, Completed`, unit: 's', value: stat([seconds]), target: 'Completed, 1 restart', met: result.status.terminalState === 'Completed' && result.status.restarts === 1 },
-      { figure: `large: largest payload in history (${figures.maxPayloadWhere})`, unit: 'B', value: stat([figures.maxPayloadBytes]), target: `< ${payloadLimit} B (256 KiB)`, met: figures.maxPayloadBytes < payloadLimit },
-      { figure: `large: events in the longest of ${figures.runs} runs`, unit: '', value: stat([figures.maxEventsPerRun]), target: '< 10000', met: figures.maxEventsPerRun < 10_000 },
+      {
+        figure: `large: ${replicas} Jobs created, restarted once, Completed`,
+        unit: 's',
+        value: stat([seconds]),
+        target: 'Completed, 1 restart',
+        met: result.status.terminalState === 'Completed' && result.status.restarts === 1,
+      },
+      {
+        figure: `large: largest payload in history (${figures.maxPayloadWhere})`,
+        unit: 'B',
+        value: stat([figures.maxPayloadBytes]),
+        target: `< ${payloadLimit} B (256 KiB)`,
+        met: figures.maxPayloadBytes < payloadLimit,
+      },
+      {
+        figure: `large: events in the longest of ${figures.runs} runs`,
+        unit: '',
+        value: stat([figures.maxEventsPerRun]),
+        target: '< 10000',
+        met: figures.maxEventsPerRun < 10_000,
+      },
       { figure: 'large: payload bytes in history, all runs', unit: 'B', value: stat([figures.totalPayloadBytes]) },
       { figure: 'large: worker peak RSS', unit: 'MiB', value: stat([worker.memory().peakRss / 2 ** 20]) },
     );
@@ -514,7 +602,9 @@ function peerTable(peerRows: PeerRow[], processes: Awaited<ReturnType<typeof pee
   );
   const procs = markdownTable(
     ['process', 'peak RSS', "CPU over its side's runs"],
-    (['upstream', 'ours'] as const).flatMap((side) => Object.entries(processes[side]).map(([name, p]) => [`${side}: ${name}`, fmt(p.peakRssMiB, 'MiB'), fmt(p.cpuSeconds, 's')])),
+    (['upstream', 'ours'] as const).flatMap((side) =>
+      Object.entries(processes[side]).map(([name, p]) => [`${side}: ${name}`, fmt(p.peakRssMiB, 'MiB'), fmt(p.cpuSeconds, 's')]),
+    ),
   );
   return `${figures}\n\n${procs}`;
 }
@@ -542,7 +632,10 @@ async function peer(startedAt: Date): Promise<void> {
   console.log(out);
   mkdirSync(`${root}bench/results`, { recursive: true });
   const file = `${root}bench/results/peer-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`;
-  writeFileSync(file, `${JSON.stringify({ startedAt, finishedAt: new Date(), options: { ...options, only: [...only], log: undefined }, ...result }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ startedAt, finishedAt: new Date(), options: { ...options, only: [...only], log: undefined }, ...result }, null, 2)}\n`,
+  );
   // The table goes into docs/bench.md between its markers, dated, with what was run.
   const doc = `${root}docs/bench.md`;
   const text = readFileSync(doc, 'utf8');
@@ -550,7 +643,11 @@ async function peer(startedAt: Date): Promise<void> {
   const begin = text.indexOf(markers.begin);
   const end = text.indexOf(markers.end);
   if (begin < 0 || end < begin) throw new Error(`docs/bench.md has no markers ${markers.begin}; the table is in ${file}`);
-  const what = `Measured ${startedAt.toISOString().slice(0, 10)}: ${scaleOnly ? 'one run per side' : `${runs} run(s) per figure, sides alternating`}; \`npm run bench -- --peer upstream ${process.argv.slice(2).filter((a, i, all) => a !== '--peer' && all[i - 1] !== '--peer').join(' ')}\``.trimEnd();
+  const what =
+    `Measured ${startedAt.toISOString().slice(0, 10)}: ${scaleOnly ? 'one run per side' : `${runs} run(s) per figure, sides alternating`}; \`npm run bench -- --peer upstream ${process.argv
+      .slice(2)
+      .filter((a, i, all) => a !== '--peer' && all[i - 1] !== '--peer')
+      .join(' ')}\``.trimEnd();
   writeFileSync(doc, `${text.slice(0, begin + markers.begin.length)}\n${what}\n\n${out}\n${text.slice(end)}`);
   console.log(`\nwritten ${file} and the table in docs/bench.md`);
 }

@@ -24,11 +24,7 @@ import { Client, Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 
 import { BridgeControllerName } from '../src/api/constants.js';
-import {
-  JobSetNamespaceKey,
-  statusQuery,
-  workflowId,
-} from '../workflows/contract.js';
+import { JobSetNamespaceKey, statusQuery, workflowId } from '../workflows/contract.js';
 import {
   apiRequestCounts,
   createNamespace,
@@ -111,7 +107,11 @@ const WORKER_HTTP_PORT = 16484;
 async function startUpstream(log: (m: string) => void): Promise<Side> {
   const binary = execFileSync('bash', [`${root}deploy/local/upstream-build.sh`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
   const dir = mkdtempSync(join(tmpdir(), 'jobset-upstream-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', `${dir}/tls.key`, '-out', `${dir}/tls.crt`], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', `${dir}/tls.key`, '-out', `${dir}/tls.crt`],
+    { stdio: 'ignore' },
+  );
   writeFileSync(
     `${dir}/config.yaml`,
     [
@@ -153,20 +153,33 @@ async function startOurs(address: string, workerCount: number, log: (m: string) 
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
   const env = { MALLOC_ARENA_MAX: '2' };
-  const controller = spawn(process.execPath, [`${root}bin/jobset.js`, 'controller', '--address', address, '--task-queue', taskQueue, '--http-port', String(BRIDGE_HTTP_PORT)], {
-    cwd: root,
-    env: { ...process.env, ...env, JOBSET_TASK_QUEUE: taskQueue },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const workers = Array.from({ length: workerCount - 1 }, (_, i) => WorkerProcess.start(address, taskQueue, { ...env, JOBSET_HTTP_PORT: String(WORKER_HTTP_PORT + i) }));
+  const controller = spawn(
+    process.execPath,
+    [`${root}bin/jobset.js`, 'controller', '--address', address, '--task-queue', taskQueue, '--http-port', String(BRIDGE_HTTP_PORT)],
+    {
+      cwd: root,
+      env: { ...process.env, ...env, JOBSET_TASK_QUEUE: taskQueue },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  const workers = Array.from({ length: workerCount - 1 }, (_, i) =>
+    WorkerProcess.start(address, taskQueue, { ...env, JOBSET_HTTP_PORT: String(WORKER_HTTP_PORT + i) }),
+  );
   const output = captured(controller);
   await until('the controller to be ready', controller, output, async () => (await fetch(`http://127.0.0.1:${BRIDGE_HTTP_PORT}/readyz`)).ok);
   for (const [i, worker] of workers.entries()) {
-    await until('the worker to poll its task queue', worker.child, { text: () => worker.output() }, async () => (await fetch(`http://127.0.0.1:${WORKER_HTTP_PORT + i}/readyz`)).ok);
+    await until(
+      'the worker to poll its task queue',
+      worker.child,
+      { text: () => worker.output() },
+      async () => (await fetch(`http://127.0.0.1:${WORKER_HTTP_PORT + i}/readyz`)).ok,
+    );
   }
   const server = Number(readFileSync(`${process.env.JOBSET_STATE_DIR ?? `${root}.state`}/temporal/pid`, 'utf8').trim());
   const workerName = (i: number) => `worker ${i + 2}`;
-  log(`ours: controller pid ${controller.pid}${workers.map((w, i) => `, ${workerName(i)} pid ${w.child.pid}`).join('')}, Temporal dev server pid ${server}, task queue ${taskQueue}`);
+  log(
+    `ours: controller pid ${controller.pid}${workers.map((w, i) => `, ${workerName(i)} pid ${w.child.pid}`).join('')}, Temporal dev server pid ${server}, task queue ${taskQueue}`,
+  );
   return {
     name: 'ours',
     managedBy: BridgeControllerName,
@@ -210,7 +223,9 @@ async function creationSpans(client: Client, id: string, t0: number): Promise<Re
     else if (e.workflowTaskCompletedEventAttributes && tasks++ === 0) spans['first workflow task done'] = at(e);
     else if (e.activityTaskScheduledEventAttributes) types.set(String(e.eventId), e.activityTaskScheduledEventAttributes.activityType?.name ?? '?');
     else {
-      const done = e.activityTaskCompletedEventAttributes ? { type: types.get(String(e.activityTaskCompletedEventAttributes.scheduledEventId)) ?? '?', at: at(e) } : localActivity(e, t0);
+      const done = e.activityTaskCompletedEventAttributes
+        ? { type: types.get(String(e.activityTaskCompletedEventAttributes.scheduledEventId)) ?? '?', at: at(e) }
+        : localActivity(e, t0);
       if (!done) continue;
       spans[`${done.type} done`] ??= done.at;
       if (done.type === 'createJobs') break;
@@ -343,7 +358,11 @@ class Sampler {
   stop(): Array<{ name: string; peakRssMiB: number; cpuSeconds: number }> {
     clearInterval(this.timer);
     this.sample();
-    return this.procs.map((p) => ({ name: p.name, peakRssMiB: (this.peak.get(p.pid) ?? 0) / 2 ** 20, cpuSeconds: procCpuSeconds(p.pid) - (this.cpu0.get(p.pid) ?? 0) }));
+    return this.procs.map((p) => ({
+      name: p.name,
+      peakRssMiB: (this.peak.get(p.pid) ?? 0) / 2 ** 20,
+      cpuSeconds: procCpuSeconds(p.pid) - (this.cpu0.get(p.pid) ?? 0),
+    }));
   }
 }
 
@@ -422,7 +441,9 @@ async function concurrent(side: Side, tracker: Tracker, n: number): Promise<Figu
   const arrived = tracker.until(`a JobSet of ${prefix}* on the watch`, () => names.some((x) => tracker.jobSets.has(x)));
   const running = tracker.until(`${n} pods of ${prefix}* Running`, () => tracker.counts(mine).ran >= n, Math.max(600_000, n * 2_000));
   for (let i = 0; i < n; i += 500) {
-    await create(names.slice(i, i + 500).map((x) => resource(side, tracker.namespace, x, [{ name: 'w', replicas: 1, annotations: { 'kwok-sim/run-duration': '2h' } }])));
+    await create(
+      names.slice(i, i + 500).map((x) => resource(side, tracker.namespace, x, [{ name: 'w', replicas: 1, annotations: { 'kwok-sim/run-duration': '2h' } }])),
+    );
   }
   const t0 = await arrived;
   const f: Figures = { 'all pods Running': (await running) - t0 };
@@ -433,7 +454,9 @@ async function concurrent(side: Side, tracker: Tracker, n: number): Promise<Figu
   }
   const failing = `${prefix}fail`;
   const failed = tracker.until(`${failing} Failed`, () => tracker.jobSets.get(failing)?.failed === true, 300_000);
-  await create([resource(side, tracker.namespace, failing, [{ name: 'w', replicas: 1, annotations: { 'kwok-sim/run-duration': '5s', 'kwok-sim/fail': 'true' } }])]);
+  await create([
+    resource(side, tracker.namespace, failing, [{ name: 'w', replicas: 1, annotations: { 'kwok-sim/run-duration': '5s', 'kwok-sim/fail': 'true' } }]),
+  ]);
   const jobSetFailed = await failed;
   const jobFailed = tracker.firstFailure(failing);
   if (jobFailed === undefined) throw new Error(`${failing} failed without a failed Job on the watch`);
@@ -481,7 +504,9 @@ class Pairs {
   }
 }
 
-export async function peerBench(o: PeerOptions): Promise<{ rows: PeerRow[]; processes: Record<SideName, Record<string, { peakRssMiB: number; cpuSeconds: number }>> }> {
+export async function peerBench(
+  o: PeerOptions,
+): Promise<{ rows: PeerRow[]; processes: Record<SideName, Record<string, { peakRssMiB: number; cpuSeconds: number }>> }> {
   const crd = `${root}deploy/crd/jobsets.jobset.x-k8s.io.yaml`;
   await kubectl(['apply', '--server-side', '--force-conflicts', '-f', crd]);
   await kubectl(['wait', '--for=condition=Established', '--timeout=60s', 'crd/jobsets.jobset.x-k8s.io']);
@@ -566,7 +591,12 @@ export async function peerBench(o: PeerOptions): Promise<{ rows: PeerRow[]; proc
           for (const side of sides(run)) {
             await measured(side, async () => {
               const f = await burst(side, tracker, o.burst, run);
-              pairs.add(`${o.burst} JobSets x 4 Jobs at once`, side.name, f, { 'all Jobs': 1, 'all pods Running': 1, 'all Completed': 1, 'apiserver requests per JobSet': 1 });
+              pairs.add(`${o.burst} JobSets x 4 Jobs at once`, side.name, f, {
+                'all Jobs': 1,
+                'all pods Running': 1,
+                'all Completed': 1,
+                'apiserver requests per JobSet': 1,
+              });
               o.log(`burst ${o.burst} run ${run + 1}/${o.runs} ${side.name}: ${JSON.stringify(f)}`);
             });
           }
@@ -578,12 +608,21 @@ export async function peerBench(o: PeerOptions): Promise<{ rows: PeerRow[]; proc
       // 10,001st of a run on one node stays Pending.
       const nodes = Math.ceil((o.concurrent + 100) / 10_000);
       o.log(`${nodes} KWOK node(s) for ${o.concurrent} pods`);
-      execFileSync('bash', [`${root}deploy/local/cluster.sh`, 'up'], { env: { ...process.env, JOBSET_K8S_NODES: String(nodes) }, stdio: ['ignore', 'ignore', 'inherit'] });
+      execFileSync('bash', [`${root}deploy/local/cluster.sh`, 'up'], {
+        env: { ...process.env, JOBSET_K8S_NODES: String(nodes) },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
       await inNamespace('peer-scale', async (tracker) => {
         for (const side of sides(0)) {
           await measured(side, async () => {
             const f = await concurrent(side, tracker, o.concurrent);
-            pairs.add(`${o.concurrent} concurrent single-pod JobSets`, side.name, f, { 'all pods Running': 1.2 }, { 'status query (median of 20)': 50, 'one Job Failed -> its JobSet Failed': 1000 });
+            pairs.add(
+              `${o.concurrent} concurrent single-pod JobSets`,
+              side.name,
+              f,
+              { 'all pods Running': 1.2 },
+              { 'status query (median of 20)': 50, 'one Job Failed -> its JobSet Failed': 1000 },
+            );
             o.log(`concurrent ${o.concurrent} ${side.name}: ${JSON.stringify(f)}`);
           });
         }

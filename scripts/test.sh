@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# `npm test`: installs what is missing, brings up the real local environment (Temporal dev server
-# + local Kubernetes, built once and cached), runs the unit tests, the workflow tests (Java test
-# server, installed once and cached), then the integration, e2e and resilience tests, then the
-# Python SDK's pytest suite,
-# and ends with one line `N passed, N failed`. The environment is left running for the next run;
+# `npm test`: installs what is missing, builds, lints (ESLint and Prettier, counted as one test),
+# brings up the real local environment (Temporal dev server + local Kubernetes, built once and
+# cached), runs the unit tests, the workflow tests (Java test server, installed once and cached),
+# then the integration, e2e and resilience tests, then the Python SDK's pytest suite, and ends
+# with one line `N passed, N failed`. The environment is left running for the next run;
 # `npm run env:down` stops it. Exit status: 0 only when every test passed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,11 @@ fi
 echo "== build (dist/: the CLI, worker and bridge that tests start as processes run it)"
 npm run --silent build || exit 1
 export JOBSET_BUILT=1
+
+echo "== lint (ESLint with type-aware rules, Prettier; counted as one test)"
+lint_failures=0
+npm run --silent lint || lint_failures=1
+printf '<testsuite name="lint" tests="1" failures="%d" errors="0" skipped="0"></testsuite>\n' "$lint_failures" >"$results/lint.xml"
 
 echo "== local environment (the first build of the Kubernetes binaries takes about 10 minutes)"
 bash deploy/local/temporal.sh up || exit 1
@@ -42,4 +47,4 @@ done
 echo "== Python SDK tests (pytest, real dev server + the TypeScript worker)"
 bash clients/python/run-tests.sh --junitxml="$results/python.xml"
 
-node scripts/summarize-results.mjs "$results"/*.json "$results"/python.xml
+node scripts/summarize-results.mjs "$results"/*.json "$results"/lint.xml "$results"/python.xml

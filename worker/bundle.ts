@@ -31,7 +31,11 @@ export function bundleKey(workflowsPath: string): string {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) add(path);
-      else if (/\.[cm]?[jt]s$/.test(entry.name)) hash.update(`${relative(root, path)}\0`).update(readFileSync(path)).update('\0');
+      else if (/\.[cm]?[jt]s$/.test(entry.name))
+        hash
+          .update(`${relative(root, path)}\0`)
+          .update(readFileSync(path))
+          .update('\0');
     }
   };
   add(dirname(workflowsPath));

@@ -15,9 +15,7 @@ export interface TlsFiles {
 export function tlsOptions(files: TlsFiles): TLSConfig | undefined {
   if (!files.cert && !files.key && !files.ca) return undefined;
   return {
-    ...(files.cert && files.key
-      ? { clientCertPair: { crt: readFileSync(files.cert), key: readFileSync(files.key) } }
-      : {}),
+    ...(files.cert && files.key ? { clientCertPair: { crt: readFileSync(files.cert), key: readFileSync(files.key) } } : {}),
     ...(files.ca ? { serverRootCACertificate: readFileSync(files.ca) } : {}),
     ...(files.serverName ? { serverNameOverride: files.serverName } : {}),
   };

@@ -44,8 +44,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       res.writeHead(code, { 'Content-Type': contentType });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
-    const probe = (p: Probe, what: string) =>
-      holds(p).then((ok) => reply(ok ? 200 : 503, 'text/plain; charset=utf-8', ok ? 'ok\n' : `not ${what}\n`));
+    const probe = (p: Probe, what: string) => holds(p).then((ok) => reply(ok ? 200 : 503, 'text/plain; charset=utf-8', ok ? 'ok\n' : `not ${what}\n`));
     switch (path) {
       case '/metrics':
         options.registry

@@ -20,9 +20,7 @@ import { startHttpServer } from './http.js';
 import { WorkerMetrics } from './metrics.js';
 
 /** The workflows entry, next to this file's tree whether it runs from source (.ts) or a build (.js). */
-export const workflowsPath = fileURLToPath(
-  new URL(`../workflows/index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
-);
+export const workflowsPath = fileURLToPath(new URL(`../workflows/index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 
 export interface CreateWorkerOptions {
   /** Counters and the activity latency histogram; a fresh set when not given. */
@@ -136,9 +134,7 @@ export async function runWorker(config: WorkerConfig, companion?: Companion, con
           // ...and while the cache of child Jobs is listed and watching.
           ready: () => worker.getState() === 'RUNNING' && children.connected() && (companion?.ready() ?? true),
           // The Web UI's codec server (/encode, /decode), with the worker's own key.
-          ...(codec instanceof AesGcmCodec
-            ? { codec: codecEndpoint({ codec, corsOrigins: parseCorsOrigins(config.JOBSET_CODEC_CORS_ORIGIN) }) }
-            : {}),
+          ...(codec instanceof AesGcmCodec ? { codec: codecEndpoint({ codec, corsOrigins: parseCorsOrigins(config.JOBSET_CODEC_CORS_ORIGIN) }) } : {}),
         })
       : undefined;
   console.error(

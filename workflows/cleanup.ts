@@ -31,8 +31,7 @@ export async function jobSetCleanupWorkflow(input: JobSetCleanupInput): Promise<
   const parsed = jobSetSchema.safeParse(input.jobSet);
   if (!parsed.success || !parsed.data.metadata.name) return;
   const js = parsed.data;
-  await deleteChildren.executeWithOptions(
-    { ...options, summary: `JobSet ${jobSetNamespace(js)}/${jobSetName(js)} deleted: delete child objects` },
-    [input.owner ? { jobSet: js, owner: input.owner } : { jobSet: js }],
-  );
+  await deleteChildren.executeWithOptions({ ...options, summary: `JobSet ${jobSetNamespace(js)}/${jobSetName(js)} deleted: delete child objects` }, [
+    input.owner ? { jobSet: js, owner: input.owner } : { jobSet: js },
+  ]);
 }

@@ -359,7 +359,9 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     if (!immediate) {
       if (!signalledChildren) return observe(false);
       const mine = specVersion;
-      await condition(() => childrenChanged || specVersion !== mine, input.observeMaxWaitMs ?? SIGNALLED_RESYNC_MS, { summary: 'wait for a change to the child Jobs (or the resync)' });
+      await condition(() => childrenChanged || specVersion !== mine, input.observeMaxWaitMs ?? SIGNALLED_RESYNC_MS, {
+        summary: 'wait for a change to the child Jobs (or the resync)',
+      });
     }
     childrenChanged = false;
     const observed = await localUntilDone.observeChildren.executeWithOptions({ summary: `read child Jobs of ${namespace}/${name}` }, [
@@ -387,7 +389,9 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
       // Lists of Jobs travel as index ranges (src/core/wire.ts): 5,000 names would not fit a payload.
       case 'CreateJobs':
         return actOn(action.jobs.length).createJobs.executeWithOptions(
-          { summary: `${action.ensureService ? 'Service, ' : ''}${action.ensurePVCs ? 'PVCs, ' : ''}create ${action.jobs.length} Job(s), restart attempt ${status.restarts}` },
+          {
+            summary: `${action.ensureService ? 'Service, ' : ''}${action.ensurePVCs ? 'PVCs, ' : ''}create ${action.jobs.length} Job(s), restart attempt ${status.restarts}`,
+          },
           [
             {
               ...target(),
@@ -401,14 +405,32 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
       case 'DeleteJobs':
         return actOn(action.names.length).deleteJobs.executeWithOptions(
           { summary: `delete ${action.names.length} Job(s): ${action.names.slice(0, 3).join(', ')}${action.names.length > 3 ? ', ...' : ''}` },
-          [{ namespace, jobSetName: name, encoded: encodeJobNames(js, action.names.map((n) => ({ name: n }))) }],
+          [
+            {
+              namespace,
+              jobSetName: name,
+              encoded: encodeJobNames(
+                js,
+                action.names.map((n) => ({ name: n })),
+              ),
+            },
+          ],
         );
       case 'SuspendJobs':
         return actOn(action.names.length).suspendJobs.executeWithOptions({ summary: `suspend ${action.names.length} Job(s)` }, [
-          { namespace, jobSetName: name, encoded: encodeJobNames(js, action.names.map((n) => ({ name: n }))) },
+          {
+            namespace,
+            jobSetName: name,
+            encoded: encodeJobNames(
+              js,
+              action.names.map((n) => ({ name: n })),
+            ),
+          },
         ]);
       case 'ResumeJobs':
-        return actOn(action.jobs.length).resumeJobs.executeWithOptions({ summary: `resume ${action.jobs.length} Job(s)` }, [{ ...target(), encoded: encodeJobNames(js, action.jobs) }]);
+        return actOn(action.jobs.length).resumeJobs.executeWithOptions({ summary: `resume ${action.jobs.length} Job(s)` }, [
+          { ...target(), encoded: encodeJobNames(js, action.jobs) },
+        ]);
       default:
         return assertNever(action);
     }
@@ -504,7 +526,10 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     await writeStatus();
     try {
       await actOn(0).emitEvents.executeWithOptions({ summary: EventReason.ValidationFailed }, [
-        { ...target(), events: [{ type: 'Warning', reason: EventReason.ValidationFailed, message: `invalid JobSet: ${issues.map(formatIssue).join('; ')}`.slice(0, 1024) }] },
+        {
+          ...target(),
+          events: [{ type: 'Warning', reason: EventReason.ValidationFailed, message: `invalid JobSet: ${issues.map(formatIssue).join('; ')}`.slice(0, 1024) }],
+        },
       ]);
     } catch (err) {
       actionFailure(err, 'EventFailed');
@@ -587,7 +612,8 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
         // while one is unapplied would wait forever. An Update that arrives during the wait
         // sends the loop round once more to apply it.
         await condition(() => appliedVersion < specVersion || allHandlersFinished());
-        if (appliedVersion >= specVersion) await continueAsNew<typeof jobSetWorkflow>({ ...input, jobSet: js, status, reportedMalformedJobs, minResourceVersion: freshAsOf });
+        if (appliedVersion >= specVersion)
+          await continueAsNew<typeof jobSetWorkflow>({ ...input, jobSet: js, status, reportedMalformedJobs, minResourceVersion: freshAsOf });
         immediate = true;
       }
     }

@@ -77,8 +77,7 @@ export const Message = {
   AllJobsCompleted: 'jobset completed successfully',
   FailedJobs: (job: string) => `jobset failed due to one or more job failures (first failed job: ${job})`,
   FailJobSetAction: (job: string) => `applying FailJobSet failure policy action (first failed job: ${job})`,
-  ReachedMaxRestarts: (job: string) =>
-    `jobset failed due to reaching max number of restarts (first failed job: ${job})`,
+  ReachedMaxRestarts: (job: string) => `jobset failed due to reaching max number of restarts (first failed job: ${job})`,
   Suspended: 'jobset is suspended',
   Resumed: 'jobset is resumed',
   InOrderInProgress: 'in order startup policy is in progress',

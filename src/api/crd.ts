@@ -197,7 +197,12 @@ export function jobSetCrd(jsonSchema: Schema = jobSetJsonSchema()): Schema {
           additionalPrinterColumns: [
             { name: 'TerminalState', type: 'string', jsonPath: '.status.terminalState', description: 'The final state of the JobSet (Completed or Failed)' },
             { name: 'Restarts', type: 'string', jsonPath: '.status.restarts', description: 'Number of times the JobSet has been restarted' },
-            { name: 'Completed', type: 'string', jsonPath: '.status.conditions[?(@.type=="Completed")].status', description: 'Whether the JobSet has completed' },
+            {
+              name: 'Completed',
+              type: 'string',
+              jsonPath: '.status.conditions[?(@.type=="Completed")].status',
+              description: 'Whether the JobSet has completed',
+            },
             { name: 'Suspended', type: 'string', jsonPath: '.spec.suspend', description: 'Whether the JobSet is suspended' },
             { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', description: 'Time this JobSet was created' },
           ],

@@ -23,13 +23,10 @@ export const ValidationMessage = {
   GroupNameTooLong: '.spec.replicatedJob[].groupName is too long, must be less than 63 characters',
   JobNameTooLong: 'JobSet name is too long, job names generated for this JobSet will exceed 63 characters',
   PodNameTooLong: 'JobSet name is too long, pod names generated for this JobSet will exceed 63 characters',
-  ReplicasTimesParallelism: (rjob: string) =>
-    `the product of replicas and parallelism must not exceed ${MaxInt32} for replicatedJob '${rjob}'`,
+  ReplicasTimesParallelism: (rjob: string) => `the product of replicas and parallelism must not exceed ${MaxInt32} for replicatedJob '${rjob}'`,
   SuccessPolicyTarget: (rjob: string) => `invalid replicatedJob name '${rjob}' does not appear in .spec.ReplicatedJobs`,
-  FailurePolicyTarget: (rjob: string) =>
-    `invalid replicatedJob name '${rjob}' in failure policy does not appear in .spec.ReplicatedJobs`,
-  FailureReason: (reason: string) =>
-    `invalid job failure reason '${reason}' in failure policy is not a recognized job failure reason`,
+  FailurePolicyTarget: (rjob: string) => `invalid replicatedJob name '${rjob}' in failure policy does not appear in .spec.ReplicatedJobs`,
+  FailureReason: (reason: string) => `invalid job failure reason '${reason}' in failure policy is not a recognized job failure reason`,
   RuleNameLength: (length: number) =>
     `invalid failure policy rule name of length ${length}, the rule name must be at least 1 characters long and at most 128 characters long`,
   RuleNameFormat: (name: string) =>
@@ -38,8 +35,7 @@ export const ValidationMessage = {
     `rule names are not unique, rules with indices [${indices.join(' ')}] all have the same name '${name}'`,
   RestartJobReplicas: `JobSet cannot have a failure policy rule with RestartJob or RestartJobAndIgnoreMaxRestarts action and a replicated job with replicas > ${MaxReplicasWithRestartJob}`,
   CoordinatorRjobMissing: (rjob: string) => `coordinator replicatedJob ${rjob} does not exist`,
-  CoordinatorJobIndex: (jobIndex: number, rjob: string) =>
-    `coordinator job index ${jobIndex} is invalid for replicatedJob ${rjob}`,
+  CoordinatorJobIndex: (jobIndex: number, rjob: string) => `coordinator job index ${jobIndex} is invalid for replicatedJob ${rjob}`,
   CoordinatorIndexed: 'job for coordinator pod must be indexed completion mode, and completions number must be set',
   CoordinatorPodIndex: (podIndex: number, rjob: string, jobIndex: number) =>
     `coordinator pod index ${podIndex} is invalid for replicatedJob ${rjob} job index ${jobIndex}`,
@@ -47,16 +43,13 @@ export const ValidationMessage = {
     `spec will lead to invalid label value ${JSON.stringify(value)} for coordinator label ${JSON.stringify(key)} (long JobSet / ReplicatedJob / SubDomain name?): ${errs.join(', ')}`,
   VolumeClaimNameNotUnique: 'names must be unique for VolumeClaimPolicies template',
   VolumeClaimNameTooLong: 'VolumeClaimPolicies template name is too long',
-  VolumeClaimNotMounted: (claim: string) =>
-    `replicatedJob containers don't have a matching volumeMount: ${claim} from VolumeClaimPolicies`,
+  VolumeClaimNotMounted: (claim: string) => `replicatedJob containers don't have a matching volumeMount: ${claim} from VolumeClaimPolicies`,
   VolumeNameConflict: (claim: string) => `volume name conflicts with VolumeClaimPolicy template name: ${claim}`,
   VolumeClaimNamespace: 'namespace cannot be set for VolumeClaimPolicies templates',
 
   // --- deliberate differences (docs/api-differences.md)
-  InPlaceRestartUnsupported:
-    'InPlaceRestart restart strategy is not supported by jobset-temporal; use Recreate or BlockingRecreate',
-  InvalidMessagePattern: (pattern: string, reason: string) =>
-    `invalid regular expression ${JSON.stringify(pattern)} in onJobFailureMessagePatterns: ${reason}`,
+  InPlaceRestartUnsupported: 'InPlaceRestart restart strategy is not supported by jobset-temporal; use Recreate or BlockingRecreate',
+  InvalidMessagePattern: (pattern: string, reason: string) => `invalid regular expression ${JSON.stringify(pattern)} in onJobFailureMessagePatterns: ${reason}`,
   // Size limits (src/api/limits.ts), worded as the API server's field.TooMany / field.TooLong.
   TooManyJobs: (jobs: number, max: number) => `Too many: ${jobs}: must have at most ${max} Jobs in total`,
   TooManyPods: (pods: number, max: number) => `Too many: ${pods}: must have at most ${max} pods in total (replicas x parallelism)`,

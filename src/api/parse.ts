@@ -13,8 +13,7 @@ export type JobSetParseResult = { success: true; data: JobSet } | { success: fal
 // A field that is missing reads better as the Kubernetes "Required value" than as zod's
 // "expected string, received undefined".
 const parseOptions = {
-  error: (iss: z.core.$ZodRawIssue) =>
-    iss.code === 'invalid_type' && iss.input === undefined ? M.Required : undefined,
+  error: (iss: z.core.$ZodRawIssue) => (iss.code === 'invalid_type' && iss.input === undefined ? M.Required : undefined),
 };
 
 /** Parses, defaults and validates one JobSet object without throwing. */

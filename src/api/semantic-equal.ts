@@ -4,8 +4,7 @@
 // lists) never reads as a change.
 import { formatPath } from './errors.js';
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Drops absent, null, empty-list and empty-map values, recursively. Undefined when nothing is left. */
 export function normalize(value: unknown): unknown {

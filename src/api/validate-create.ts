@@ -6,13 +6,7 @@ import type { FieldIssue } from './errors.js';
 import { validateLimits } from './limits.js';
 import type { JobSet } from './schema.js';
 import { validateManagedBy, validateMetadata, validateReplicatedJobNames, validateSubdomain } from './validate-names.js';
-import {
-  validateCoordinator,
-  validateDependsOn,
-  validateFailurePolicy,
-  validateStatusKeys,
-  validateSuccessPolicy,
-} from './validate-policies.js';
+import { validateCoordinator, validateDependsOn, validateFailurePolicy, validateStatusKeys, validateSuccessPolicy } from './validate-policies.js';
 import { validateVolumeClaimPolicies } from './validate-volumes.js';
 
 /** Every problem with a new JobSet; empty when it may be created. */

@@ -3,13 +3,7 @@
 // items 3–5. A name that is fine in the spec but produces an invalid child name would only fail
 // later, at Job creation; the webhook refuses it up front and so do we.
 import type { FieldIssue } from './errors.js';
-import {
-  isDNS1035Label,
-  isDNS1123Label,
-  isDNS1123Subdomain,
-  isDomainPrefixedPath,
-  simulateGeneratedName,
-} from './k8s-validation.js';
+import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, isDomainPrefixedPath, simulateGeneratedName } from './k8s-validation.js';
 import { ValidationMessage as M } from './messages.js';
 import type { JobSet } from './schema.js';
 
@@ -27,8 +21,7 @@ export function jobSetNameForValidation(js: JobSet): string | undefined {
 }
 
 /** Upstream replaces apimachinery's generic too-long message with a JobSet-specific one. */
-const dns1035With = (value: string, tooLongMessage: string): string[] =>
-  isDNS1035Label(value).map((e) => (e.includes(tooLongMarker) ? tooLongMessage : e));
+const dns1035With = (value: string, tooLongMessage: string): string[] => isDNS1035Label(value).map((e) => (e.includes(tooLongMarker) ? tooLongMessage : e));
 
 /** API-server object-meta checks (they run before the webhook upstream). */
 export function validateMetadata(js: JobSet): FieldIssue[] {

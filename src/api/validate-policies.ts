@@ -11,10 +11,7 @@ import { jobSetNameForValidation } from './validate-names.js';
 
 const ruleNameRe = /^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/;
 const validReasons: readonly string[] = Object.values(JobFailureReason);
-const restartJobActions: readonly string[] = [
-  FailurePolicyAction.RestartJob,
-  FailurePolicyAction.RestartJobAndIgnoreMaxRestarts,
-];
+const restartJobActions: readonly string[] = [FailurePolicyAction.RestartJob, FailurePolicyAction.RestartJobAndIgnoreMaxRestarts];
 
 /**
  * dependsOn may only name an earlier replicatedJob (so the start order is a DAG in spec order),
@@ -179,7 +176,15 @@ export function validateStatusKeys(js: JobSet): FieldIssue[] {
       seen.add(k);
     });
   };
-  dup(status.conditions, (c) => c.type, (i) => `status.conditions[${i}].type`);
-  dup(status.replicatedJobsStatus, (r) => r.name, (i) => `status.replicatedJobsStatus[${i}].name`);
+  dup(
+    status.conditions,
+    (c) => c.type,
+    (i) => `status.conditions[${i}].type`,
+  );
+  dup(
+    status.replicatedJobsStatus,
+    (r) => r.name,
+    (i) => `status.replicatedJobsStatus[${i}].name`,
+  );
   return issues;
 }

@@ -18,9 +18,7 @@ export const volumeClaimName = (jobSetName: string, templateName: string): strin
 
 const mounts = (rj: ReplicatedJob, claim: string): boolean => {
   const pod = rj.template.spec.template.spec;
-  return [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])].some((c) =>
-    (c.volumeMounts ?? []).some((m) => m.name === claim),
-  );
+  return [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])].some((c) => (c.volumeMounts ?? []).some((m) => m.name === claim));
 };
 
 export function validateVolumeClaimPolicies(js: JobSet): FieldIssue[] {

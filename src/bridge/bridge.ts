@@ -53,7 +53,20 @@ import {
 } from '../../workflows/contract.js';
 import { BridgeMetrics } from './metrics.js';
 import { exponentialBackoff, KeyedQueue, type Requeue } from './queue.js';
-import { admitResource, BridgeReason, conditionOf, describeIssues, isFinished, isManagedByBridge, ownerReference, planSpecChange, resourceKey, ttlExpiry, UpdateRejectedCondition, type JobSetResource } from './resource.js';
+import {
+  admitResource,
+  BridgeReason,
+  conditionOf,
+  describeIssues,
+  isFinished,
+  isManagedByBridge,
+  ownerReference,
+  planSpecChange,
+  resourceKey,
+  ttlExpiry,
+  UpdateRejectedCondition,
+  type JobSetResource,
+} from './resource.js';
 
 /** How long the bridge waits for a workflow to answer a query before retrying later. */
 const QueryTimeoutMs = 10_000;
@@ -130,9 +143,7 @@ export class JobSetBridge {
     this.metrics = options.metrics ?? new BridgeMetrics();
     this.log = options.log ?? ((m) => console.error(`jobset bridge: ${m}`));
     const { kube, namespace } = options;
-    const path = namespace
-      ? `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${PLURAL}`
-      : `/apis/${GROUP}/${VERSION}/${PLURAL}`;
+    const path = namespace ? `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${PLURAL}` : `/apis/${GROUP}/${VERSION}/${PLURAL}`;
     const list = async () =>
       (namespace
         ? await kube.custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL })
@@ -307,7 +318,12 @@ export class JobSetBridge {
         // resource starts once that JobSet is deleted (retried with backoff).
         if (!this.warnedInUse.has(uid)) {
           this.warnedInUse.add(uid);
-          await this.event(obj, 'Warning', BridgeReason.WorkflowIDInUse, `workflow ${id} runs a JobSet that was not created through this resource; it starts when that JobSet is deleted`);
+          await this.event(
+            obj,
+            'Warning',
+            BridgeReason.WorkflowIDInUse,
+            `workflow ${id} runs a JobSet that was not created through this resource; it starts when that JobSet is deleted`,
+          );
         }
         throw new WorkflowIdInUseError(`workflow ${id} is in use by a JobSet submitted without this resource`);
       }
@@ -355,8 +371,15 @@ export class JobSetBridge {
       });
       this.handledGeneration.set(obj.metadata.uid ?? '', obj.metadata.generation ?? 0);
       this.metrics.actions.inc({ action: 'start' });
-      this.log(`${namespace}/${name}: started workflow ${id} (run ${handle.firstExecutionRunId}${handle.eagerlyStarted ? ', eager: its first task runs here' : ''})`);
-      await this.event(obj, 'Normal', BridgeReason.WorkflowStarted, `started workflow ${id} (run ${handle.firstExecutionRunId}) on task queue ${this.options.taskQueue}`);
+      this.log(
+        `${namespace}/${name}: started workflow ${id} (run ${handle.firstExecutionRunId}${handle.eagerlyStarted ? ', eager: its first task runs here' : ''})`,
+      );
+      await this.event(
+        obj,
+        'Normal',
+        BridgeReason.WorkflowStarted,
+        `started workflow ${id} (run ${handle.firstExecutionRunId}) on task queue ${this.options.taskQueue}`,
+      );
     } catch (err) {
       // Started meanwhile (by a bridge that ran a moment ago): reconcile again to see by whom.
       if (err instanceof WorkflowExecutionAlreadyStartedError) throw new Error(`workflow ${id} was started meanwhile`, { cause: err });
@@ -376,9 +399,7 @@ export class JobSetBridge {
     if (this.updatesInFlight.has(uid)) return;
     // Bounded: a query waits for a worker, and a reconcile must not hold its slot for long. A
     // deadline, not an AbortSignal: the worker's native connection (`jobset controller`) ignores signals.
-    const running = await this.untilStopped(
-      this.options.temporal.withDeadline(Date.now() + QueryTimeoutMs, () => handle.query(jobSetQuery)),
-    );
+    const running = await this.untilStopped(this.options.temporal.withDeadline(Date.now() + QueryTimeoutMs, () => handle.query(jobSetQuery)));
     const desired = admitResource(obj);
     const change = desired.ok ? planSpecChange(running, desired.jobSet) : { kind: 'reject' as const, issues: desired.issues };
     const key = resourceKey(obj);
@@ -510,11 +531,21 @@ export class JobSetBridge {
         return { ...view, leftJobs: false };
       }
       if (cause instanceof CancelledFailure) {
-        const view = await endedRunView(this.options.temporal, run, RunEndedReason.Cancelled, `workflow ${run.workflowId} was cancelled while this resource exists; its child objects were deleted`);
+        const view = await endedRunView(
+          this.options.temporal,
+          run,
+          RunEndedReason.Cancelled,
+          `workflow ${run.workflowId} was cancelled while this resource exists; its child objects were deleted`,
+        );
         return { ...view, leftJobs: false };
       }
       const reason = runEndedReason(cause);
-      const view = await endedRunView(this.options.temporal, run, reason, `workflow ${run.workflowId} (run ${run.runId}) ended ${run.status.name} without finishing the JobSet: ${cause?.message || err.message}`);
+      const view = await endedRunView(
+        this.options.temporal,
+        run,
+        reason,
+        `workflow ${run.workflowId} (run ${run.runId}) ended ${run.status.name} without finishing the JobSet: ${cause?.message || err.message}`,
+      );
       return { ...view, leftJobs: true };
     }
   }
@@ -535,11 +566,7 @@ export class JobSetBridge {
   }
 
   /** The resource is gone (or another resource took its name): end its workflow. */
-  private async resourceGone(
-    handle: WorkflowHandle<typeof jobSetWorkflow>,
-    latest: WorkflowExecutionDescription,
-    runUid: string,
-  ): Promise<void> {
+  private async resourceGone(handle: WorkflowHandle<typeof jobSetWorkflow>, latest: WorkflowExecutionDescription, runUid: string): Promise<void> {
     if (latest.status.name === 'RUNNING') {
       if (latest.type !== WorkflowType.JobSet) return; // a cleanup already running
       this.log(`${handle.workflowId}: resource (uid ${runUid}) deleted, cancelling the workflow`);
@@ -704,4 +731,3 @@ const OrphanFinalizer = 'orphan';
 function hasRun(obj: JobSetResource): boolean {
   return (obj.status?.replicatedJobsStatus ?? []).length > 0;
 }
-

@@ -113,11 +113,7 @@ export function describeIssues(issues: readonly FieldIssue[]): string {
 }
 
 /** What a spec change asks of the running workflow. */
-export type SpecChange =
-  | { kind: 'none' }
-  | { kind: 'suspend' }
-  | { kind: 'resume'; request: ResumeRequest }
-  | { kind: 'reject'; issues: FieldIssue[] };
+export type SpecChange = { kind: 'none' } | { kind: 'suspend' } | { kind: 'resume'; request: ResumeRequest } | { kind: 'reject'; issues: FieldIssue[] };
 
 /** The pod-template scheduling fields of every rjob, for the resume Update (empty = cleared). */
 export function resumeRequest(desired: JobSet): ResumeRequest {
@@ -174,9 +170,7 @@ export function conditionOf(r: JobSetResource, type: string): Condition | undefi
 export function ttlExpiry(r: JobSetResource): number | undefined {
   const ttl = r.spec?.ttlSecondsAfterFinished;
   if (typeof ttl !== 'number' || !isFinished(r)) return undefined;
-  const finished = r.status?.conditions?.find(
-    (c) => (c.type === ConditionType.Completed || c.type === ConditionType.Failed) && c.status === 'True',
-  );
+  const finished = r.status?.conditions?.find((c) => (c.type === ConditionType.Completed || c.type === ConditionType.Failed) && c.status === 'True');
   const at = finished ? Date.parse(finished.lastTransitionTime) : NaN;
   return Number.isNaN(at) ? undefined : at + ttl * 1000;
 }

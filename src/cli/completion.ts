@@ -15,13 +15,18 @@ const words = (list: readonly string[]) => list.join(' ');
 const spellings = (f: FlagSpec) => [`--${f.name}`, ...(f.short ? [`-${f.short}`] : [])];
 
 export function completionScript(shell: Shell, verbs: readonly VerbFlags[]): string {
-  const withHelp = verbs.map((v) => ({ ...v, flags: v.flags.some((f) => f.name === 'help') ? v.flags : [...v.flags, { name: 'help', short: 'h', description: '' }] }));
+  const withHelp = verbs.map((v) => ({
+    ...v,
+    flags: v.flags.some((f) => f.name === 'help') ? v.flags : [...v.flags, { name: 'help', short: 'h', description: '' }],
+  }));
   const valueCases = withHelp.flatMap((v) =>
     v.flags
       .filter((f) => f.choices || f.value === 'FILE')
       .map((f) => {
         const reply = f.choices ? `COMPREPLY=($(compgen -W "${words(f.choices)}" -- "$cur"))` : 'COMPREPLY=($(compgen -f -- "$cur"))';
-        return `    ${spellings(f).map((s) => `${v.name}:${s}`).join('|')}) ${reply}; return ;;`;
+        return `    ${spellings(f)
+          .map((s) => `${v.name}:${s}`)
+          .join('|')}) ${reply}; return ;;`;
       }),
   );
   const flagCases = withHelp.map((v) => `    ${v.name}) COMPREPLY=($(compgen -W "${words(v.flags.flatMap(spellings))}" -- "$cur")) ;;`);

@@ -16,11 +16,20 @@ export const connectionFlags: readonly FlagSpec[] = [
   { name: 'tls-key', value: 'FILE', description: 'client key for mTLS (env TEMPORAL_TLS_KEY)' },
   { name: 'tls-ca', value: 'FILE', description: 'CA of the server certificate (env TEMPORAL_TLS_CA)' },
   { name: 'tls-server-name', value: 'NAME', description: 'server name to verify (env TEMPORAL_TLS_SERVER_NAME)' },
-  { name: 'codec-key-file', value: 'FILE', description: 'key of the payload codec: payloads in Temporal history are AES-256-GCM encrypted (env JOBSET_CODEC_KEY_FILE)' },
+  {
+    name: 'codec-key-file',
+    value: 'FILE',
+    description: 'key of the payload codec: payloads in Temporal history are AES-256-GCM encrypted (env JOBSET_CODEC_KEY_FILE)',
+  },
 ];
 
 /** `-n NS` of the verbs that address JobSets by name. */
-export const namespaceFlag: FlagSpec = { name: 'namespace', short: 'n', value: 'NS', description: 'Kubernetes namespace of the JobSet (env JOBSET_NAMESPACE, default default)' };
+export const namespaceFlag: FlagSpec = {
+  name: 'namespace',
+  short: 'n',
+  value: 'NS',
+  description: 'Kubernetes namespace of the JobSet (env JOBSET_NAMESPACE, default default)',
+};
 
 /** The Kubernetes namespace a verb works in: `-n`, else $JOBSET_NAMESPACE, else `default`. */
 export function namespaceOf(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): string {

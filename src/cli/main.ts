@@ -22,16 +22,9 @@ export function usage(): string {
 }
 
 export function commandHelp(summary: string, command: Command): string {
-  return [
-    summary,
-    '',
-    `Usage: jobset ${command.usage}`,
-    '',
-    'Flags:',
-    formatFlags(command.flags),
-    ...(command.details ? ['', command.details] : []),
-    '',
-  ].join('\n');
+  return [summary, '', `Usage: jobset ${command.usage}`, '', 'Flags:', formatFlags(command.flags), ...(command.details ? ['', command.details] : []), ''].join(
+    '\n',
+  );
 }
 
 export function processIO(): CliIO {

@@ -37,7 +37,11 @@ function totals(info: JobSetInfo) {
 }
 
 /** Renders `get`/`list` output. `single` prints one object rather than a List for json/yaml. */
-export function renderInfos(infos: readonly JobSetInfo[], format: OutputFormat, options: { allNamespaces?: boolean; single?: boolean; now?: Date } = {}): string {
+export function renderInfos(
+  infos: readonly JobSetInfo[],
+  format: OutputFormat,
+  options: { allNamespaces?: boolean; single?: boolean; now?: Date } = {},
+): string {
   const now = options.now ?? new Date();
   switch (format) {
     case 'json':
@@ -53,7 +57,12 @@ export function renderInfos(infos: readonly JobSetInfo[], format: OutputFormat, 
       const wide = format === 'wide';
       const header = [
         ...(options.allNamespaces ? ['NAMESPACE'] : []),
-        'NAME', 'STATE', 'RESTARTS', 'COMPLETED', 'SUSPENDED', 'AGE',
+        'NAME',
+        'STATE',
+        'RESTARTS',
+        'COMPLETED',
+        'SUSPENDED',
+        'AGE',
         ...(wide ? ['TERMINALSTATE', 'JOBS', 'READY', 'SUCCEEDED', 'FAILED', 'WORKFLOW'] : []),
       ];
       const rows = infos.map((i) => {
@@ -112,12 +121,27 @@ export function finalLine(jobSet: JobSet, status: JobSetStatus): string {
 }
 
 /** kubectl-describe layout: `Key:   value` lines and indented tables. */
-export function renderDescribe(info: JobSetInfo, jobs: V1Job[] | { error: string }, events: Array<{ type?: string; reason?: string; message?: string; age: string }> | { error: string }, now = new Date()): string {
+export function renderDescribe(
+  info: JobSetInfo,
+  jobs: V1Job[] | { error: string },
+  events: Array<{ type?: string; reason?: string; message?: string; age: string }> | { error: string },
+  now = new Date(),
+): string {
   const js = info.jobSet;
   const s = info.status;
   const kv = (key: string, value: string) => `${`${key}:`.padEnd(22)}${value}`;
-  const map = (m?: Record<string, string>) => (m && Object.keys(m).length > 0 ? Object.entries(m).map(([k, v]) => `${k}=${v}`).join(', ') : '<none>');
-  const indent = (text: string) => text.trimEnd().split('\n').map((l) => `  ${l}`).join('\n');
+  const map = (m?: Record<string, string>) =>
+    m && Object.keys(m).length > 0
+      ? Object.entries(m)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')
+      : '<none>';
+  const indent = (text: string) =>
+    text
+      .trimEnd()
+      .split('\n')
+      .map((l) => `  ${l}`)
+      .join('\n');
   const maxRestarts = js.spec.failurePolicy?.maxRestarts ?? 0;
   const out = [
     kv('Name', js.metadata.name ?? ''),
@@ -135,7 +159,12 @@ export function renderDescribe(info: JobSetInfo, jobs: V1Job[] | { error: string
     'Conditions:',
     s.conditions.length === 0
       ? '  <none>'
-      : indent(table(['TYPE', 'STATUS', 'REASON', 'LAST TRANSITION', 'MESSAGE'], s.conditions.map((c) => [c.type, c.status, c.reason, c.lastTransitionTime, c.message]))),
+      : indent(
+          table(
+            ['TYPE', 'STATUS', 'REASON', 'LAST TRANSITION', 'MESSAGE'],
+            s.conditions.map((c) => [c.type, c.status, c.reason, c.lastTransitionTime, c.message]),
+          ),
+        ),
     'Replicated Jobs:',
     indent(
       table(
@@ -143,7 +172,16 @@ export function renderDescribe(info: JobSetInfo, jobs: V1Job[] | { error: string
         js.spec.replicatedJobs.map((r) => {
           const x = s.replicatedJobsStatus.find((y) => y.name === r.name);
           const restarts = (x?.jobRestarts ?? []).reduce((n, v) => n + v, 0);
-          return [r.name, String(r.replicas), String(x?.ready ?? 0), String(x?.active ?? 0), String(x?.succeeded ?? 0), String(x?.failed ?? 0), String(x?.suspended ?? 0), String(restarts)];
+          return [
+            r.name,
+            String(r.replicas),
+            String(x?.ready ?? 0),
+            String(x?.active ?? 0),
+            String(x?.succeeded ?? 0),
+            String(x?.failed ?? 0),
+            String(x?.suspended ?? 0),
+            String(restarts),
+          ];
         }),
       ),
     ),
@@ -158,7 +196,7 @@ export function renderDescribe(info: JobSetInfo, jobs: V1Job[] | { error: string
           ['NAME', 'RESTART ATTEMPT', 'COMPLETIONS', 'ACTIVE', 'FAILED', 'STATUS', 'AGE'],
           jobs.map((j) => {
             const done = j.status?.conditions?.find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True')?.type;
-            const status = j.metadata?.deletionTimestamp ? 'Terminating' : done ?? (j.spec?.suspend ? 'Suspended' : 'Running');
+            const status = j.metadata?.deletionTimestamp ? 'Terminating' : (done ?? (j.spec?.suspend ? 'Suspended' : 'Running'));
             const created = j.metadata?.creationTimestamp ? new Date(j.metadata.creationTimestamp) : now;
             return [
               j.metadata?.name ?? '',
@@ -177,6 +215,14 @@ export function renderDescribe(info: JobSetInfo, jobs: V1Job[] | { error: string
   out.push('Events:');
   if ('error' in events) out.push(`  <unavailable: ${events.error}>`);
   else if (events.length === 0) out.push('  <none>');
-  else out.push(indent(table(['TYPE', 'REASON', 'AGE', 'MESSAGE'], events.map((e) => [e.type ?? '', e.reason ?? '', e.age, e.message ?? '']))));
+  else
+    out.push(
+      indent(
+        table(
+          ['TYPE', 'REASON', 'AGE', 'MESSAGE'],
+          events.map((e) => [e.type ?? '', e.reason ?? '', e.age, e.message ?? '']),
+        ),
+      ),
+    );
   return `${out.join('\n')}\n`;
 }

@@ -215,7 +215,10 @@ export function prepareJobSet(input: JobSetInput | JobSet | string, options: Sub
   const meta = parsed.metadata;
   if (meta.namespace && options.namespace && meta.namespace !== options.namespace) {
     throw new JobSetValidationError([
-      { path: 'metadata.namespace', message: `the JobSet names namespace ${JSON.stringify(meta.namespace)}, which does not match ${JSON.stringify(options.namespace)}` },
+      {
+        path: 'metadata.namespace',
+        message: `the JobSet names namespace ${JSON.stringify(meta.namespace)}, which does not match ${JSON.stringify(options.namespace)}`,
+      },
     ]);
   }
   const { status: _status, ...withoutStatus } = parsed;
@@ -411,7 +414,11 @@ export class JobSetClient {
       try {
         if (!readsFromHistory(run) && !(await isPolled(run.taskQueue))) throw new Error(`no worker polls its task queue ${run.taskQueue}`);
         const deadline = Date.now() + queryTimeoutMs;
-        return await this.within(deadline, () => this.readRun(run), () => new Error(`no answer to its queries within ${queryTimeoutMs} ms (is a worker polling task queue ${run.taskQueue}?)`));
+        return await this.within(
+          deadline,
+          () => this.readRun(run),
+          () => new Error(`no answer to its queries within ${queryTimeoutMs} ms (is a worker polling task queue ${run.taskQueue}?)`),
+        );
       } catch (err) {
         // Deleted or replaced between the listing and the query.
         if (err instanceof WorkflowNotFoundError) return undefined;
@@ -423,7 +430,11 @@ export class JobSetClient {
     return infos
       .filter((i): i is JobSetInfo => i !== undefined)
       .filter((i) => (!options.state || i.state === options.state) && matchesLabels(selector, i.jobSet.metadata.labels))
-      .sort((a, b) => (a.jobSet.metadata.namespace ?? '').localeCompare(b.jobSet.metadata.namespace ?? '') || (a.jobSet.metadata.name ?? '').localeCompare(b.jobSet.metadata.name ?? ''));
+      .sort(
+        (a, b) =>
+          (a.jobSet.metadata.namespace ?? '').localeCompare(b.jobSet.metadata.namespace ?? '') ||
+          (a.jobSet.metadata.name ?? '').localeCompare(b.jobSet.metadata.name ?? ''),
+      );
   }
 
   // -------------------------------------------------------------------------------------------
@@ -608,7 +619,10 @@ export class JobSetClient {
    * The JobSet a completed or failed run left in its close event (see FinishedJobSet), or
    * undefined when the run's result has another shape (the caller then queries the run).
    */
-  private async finishedRun(handle: WorkflowHandle<typeof jobSetWorkflow>, run: WorkflowExecutionInfo | WorkflowExecutionDescription): Promise<{ jobSet: JobSet; status: JobSetStatus } | undefined> {
+  private async finishedRun(
+    handle: WorkflowHandle<typeof jobSetWorkflow>,
+    run: WorkflowExecutionInfo | WorkflowExecutionDescription,
+  ): Promise<{ jobSet: JobSet; status: JobSetStatus } | undefined> {
     let finished: unknown;
     try {
       finished = await handle.result();
@@ -643,7 +657,11 @@ export class JobSetClient {
     }
   }
 
-  private endedRun(run: Pick<WorkflowExecutionInfo, 'workflowId' | 'runId' | 'closeTime'>, reason: string, message: string): Promise<{ jobSet: JobSet; status: JobSetStatus }> {
+  private endedRun(
+    run: Pick<WorkflowExecutionInfo, 'workflowId' | 'runId' | 'closeTime'>,
+    reason: string,
+    message: string,
+  ): Promise<{ jobSet: JobSet; status: JobSetStatus }> {
     return endedRunView(this.client, run, reason, message);
   }
 

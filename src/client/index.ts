@@ -43,13 +43,7 @@ export { matchesLabels, parseLabelSelector, type Requirement } from './selector.
 export { tlsOptions, type TlsFiles } from '../../worker/connection.js';
 export { AesGcmCodec } from '../codec/aes-gcm.js';
 export { codecDataConverter, payloadCodec } from '../codec/data-converter.js';
-export {
-  CodecKeyFileError,
-  PayloadCodecError,
-  PayloadDecryptionError,
-  PayloadEncryptedError,
-  PayloadKeyMismatchError,
-} from '../codec/errors.js';
+export { CodecKeyFileError, PayloadCodecError, PayloadDecryptionError, PayloadEncryptedError, PayloadKeyMismatchError } from '../codec/errors.js';
 export { EncryptedPayloadGuard } from '../codec/guard.js';
 export { codecKeyId, loadCodecKey } from '../codec/key.js';
 export { startCodecServer } from '../codec/server.js';

@@ -36,7 +36,10 @@ export function failedStatus(status: JobSetStatus, reason: string, message: stri
   const at = when.toISOString().replace(/\.\d+Z$/, 'Z');
   return {
     ...status,
-    conditions: [...status.conditions.filter((c) => c.type !== ConditionType.Failed), { type: ConditionType.Failed, status: 'True', reason, message, lastTransitionTime: at }],
+    conditions: [
+      ...status.conditions.filter((c) => c.type !== ConditionType.Failed),
+      { type: ConditionType.Failed, status: 'True', reason, message, lastTransitionTime: at },
+    ],
     terminalState: 'Failed',
   };
 }

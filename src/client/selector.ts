@@ -3,9 +3,7 @@
 // `k in (a,b)`, `k notin (a,b)`, joined by commas (all must hold).
 import { InvalidLabelSelectorError } from './errors.js';
 
-export type Requirement =
-  | { key: string; op: 'exists' | 'notExists' }
-  | { key: string; op: 'in' | 'notIn'; values: readonly string[] };
+export type Requirement = { key: string; op: 'exists' | 'notExists' } | { key: string; op: 'in' | 'notIn'; values: readonly string[] };
 
 const keyPattern = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const valuePattern = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;

@@ -9,8 +9,7 @@ import { CodecKeyFileError } from './errors.js';
 export const CODEC_KEY_BYTES = 32;
 
 /** What a key file must hold, as error messages and docs say it. */
-export const CODEC_KEY_FORMATS =
-  'expected 32 raw bytes, 64 hex characters, or the base64 of 32 bytes (make one with `openssl rand -hex 32 > FILE`)';
+export const CODEC_KEY_FORMATS = 'expected 32 raw bytes, 64 hex characters, or the base64 of 32 bytes (make one with `openssl rand -hex 32 > FILE`)';
 
 const HEX = /^[0-9a-fA-F]{64}$/;
 const BASE64 = /^[A-Za-z0-9+/]{43}=?$/;
@@ -32,10 +31,7 @@ export function parseCodecKey(content: Uint8Array, source: string): Buffer {
     const key = Buffer.from(text, 'base64');
     if (key.length === CODEC_KEY_BYTES) return key;
   }
-  const found =
-    bytes.length === 0
-      ? 'the file is empty'
-      : `found ${bytes.length} bytes${isText ? ' of text' : ''} that are none of these`;
+  const found = bytes.length === 0 ? 'the file is empty' : `found ${bytes.length} bytes${isText ? ' of text' : ''} that are none of these`;
   throw new CodecKeyFileError(source, `not a 256-bit key: ${CODEC_KEY_FORMATS}; ${found}`);
 }
 

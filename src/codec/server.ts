@@ -28,7 +28,10 @@ export interface CodecEndpointOptions {
 
 /** `JOBSET_CODEC_CORS_ORIGIN`: one origin or a comma-separated list. */
 export function parseCorsOrigins(value: string | undefined): string[] {
-  const origins = (value ?? DEFAULT_CORS_ORIGIN).split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
+  const origins = (value ?? DEFAULT_CORS_ORIGIN)
+    .split(',')
+    .map((o) => o.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
   return origins.length > 0 ? origins : [DEFAULT_CORS_ORIGIN];
 }
 

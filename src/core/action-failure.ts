@@ -36,11 +36,7 @@ const clip = (s: string): string => (s.length > MaxFailureMessage ? `${s.slice(0
  * The status after a pass whose first failed action was `failure` (undefined: every action
  * succeeded). Returns the same object when nothing changes, so callers can compare by reference.
  */
-export function applyActionFailure(
-  status: JobSetStatus,
-  failure: ActionFailure | undefined,
-  now: string,
-): { status: JobSetStatus; events: JobSetEvent[] } {
+export function applyActionFailure(status: JobSetStatus, failure: ActionFailure | undefined, now: string): { status: JobSetStatus; events: JobSetEvent[] } {
   const others = status.conditions.filter((c) => c.type !== ReconcileFailingCondition);
   const current = status.conditions.find((c) => c.type === ReconcileFailingCondition);
   if (failure === undefined) {

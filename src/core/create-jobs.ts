@@ -33,7 +33,14 @@ export function jobsToCreate(
   const out: JobRef[] = [];
   for (const rjob of js.spec.replicatedJobs) {
     if (!dependenciesSatisfied(js, rjob, statuses)) continue;
-    if (inOrder && allReplicasStarted(rjob.replicas, statuses.find((s) => s.name === rjob.name))) continue;
+    if (
+      inOrder &&
+      allReplicasStarted(
+        rjob.replicas,
+        statuses.find((s) => s.name === rjob.name),
+      )
+    )
+      continue;
     if (!blocking) {
       for (let i = 0; i < rjob.replicas; i++) {
         if (!existingNames.has(jobName(name, rjob.name, i))) out.push({ replicatedJob: rjob.name, jobIndex: i });

@@ -114,8 +114,7 @@ export function restartsTowardsMax(draft: StatusDraft): number {
   return n;
 }
 
-const restartingReason = (m: MatchedRule): string =>
-  m.rule === undefined ? Reason.DefaultFailurePolicy : failurePolicyRuleReason(m.rule.name);
+const restartingReason = (m: MatchedRule): string => (m.rule === undefined ? Reason.DefaultFailurePolicy : failurePolicyRuleReason(m.rule.name));
 
 function failReachedMax(ctx: ApplyContext): void {
   markFailed(ctx.draft, Reason.ReachedMaxRestarts, Message.ReachedMaxRestarts(ctx.match.job.job.name));
@@ -155,20 +154,17 @@ function restartJob(ctx: ApplyContext, countsTowardsMax: boolean, eventReason: s
 }
 
 const appliers: Record<FailurePolicyAction, (ctx: ApplyContext) => void> = {
-  [FailurePolicyAction.FailJobSet]: (ctx) =>
-    markFailed(ctx.draft, Reason.FailJobSetFailurePolicyAction, Message.FailJobSetAction(ctx.match.job.job.name)),
+  [FailurePolicyAction.FailJobSet]: (ctx) => markFailed(ctx.draft, Reason.FailJobSetFailurePolicyAction, Message.FailJobSetAction(ctx.match.job.job.name)),
   [FailurePolicyAction.RestartJobSet]: (ctx) => {
     if (restartsTowardsMax(ctx.draft) >= ctx.policy.maxRestarts) failReachedMax(ctx);
     else restartJobSet(ctx, true, EventReason.RestartJobSetAction);
   },
-  [FailurePolicyAction.RestartJobSetAndIgnoreMaxRestarts]: (ctx) =>
-    restartJobSet(ctx, false, EventReason.RestartJobSetAndIgnoreMaxRestartsAction),
+  [FailurePolicyAction.RestartJobSetAndIgnoreMaxRestarts]: (ctx) => restartJobSet(ctx, false, EventReason.RestartJobSetAndIgnoreMaxRestartsAction),
   [FailurePolicyAction.RestartJob]: (ctx) => {
     if (restartsTowardsMax(ctx.draft) >= ctx.policy.maxRestarts) failReachedMax(ctx);
     else restartJob(ctx, true, EventReason.RestartJobAction);
   },
-  [FailurePolicyAction.RestartJobAndIgnoreMaxRestarts]: (ctx) =>
-    restartJob(ctx, false, EventReason.RestartJobAndIgnoreMaxRestartsAction),
+  [FailurePolicyAction.RestartJobAndIgnoreMaxRestarts]: (ctx) => restartJob(ctx, false, EventReason.RestartJobAndIgnoreMaxRestartsAction),
 };
 
 /**
@@ -177,12 +173,7 @@ const appliers: Record<FailurePolicyAction, (ctx: ApplyContext) => void> = {
  * result then reports action FailJobSet with no rule). Returns the rule, action and Job acted
  * on, or undefined when `failed` holds no Failed=True Job.
  */
-export function executeFailurePolicy(
-  js: JobSet,
-  failed: readonly CurrentJob[],
-  draft: StatusDraft,
-  compile?: PatternCompiler,
-): MatchedRule | undefined {
+export function executeFailurePolicy(js: JobSet, failed: readonly CurrentJob[], draft: StatusDraft, compile?: PatternCompiler): MatchedRule | undefined {
   const policy = js.spec.failurePolicy;
   if (policy === undefined) {
     const first = firstFailedJob(failed);

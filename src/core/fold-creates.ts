@@ -18,7 +18,8 @@ export function foldCreates(actions: readonly Action[]): Action[] {
   const out: Action[] = [];
   for (const [i, a] of actions.entries()) {
     if (i < create && (a.type === 'EnsureService' || a.type === 'EnsurePVCs')) continue;
-    if (i === create && a.type === 'CreateJobs') out.push({ ...a, ...(service ? { ensureService: true as const } : {}), ...(pvcs ? { ensurePVCs: true as const } : {}) });
+    if (i === create && a.type === 'CreateJobs')
+      out.push({ ...a, ...(service ? { ensureService: true as const } : {}), ...(pvcs ? { ensurePVCs: true as const } : {}) });
     else out.push(a);
   }
   return out;

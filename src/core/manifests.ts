@@ -130,9 +130,7 @@ export function placementAnnotations(js: JobSet, rjob: ReplicatedJob): Record<st
 }
 
 function hasVolumeMount(pod: V1PodSpec, volumeName: string): boolean {
-  return [...(pod.containers ?? []), ...(pod.initContainers ?? [])].some((c) =>
-    (c.volumeMounts ?? []).some((m) => m.name === volumeName),
-  );
+  return [...(pod.containers ?? []), ...(pod.initContainers ?? [])].some((c) => (c.volumeMounts ?? []).some((m) => m.name === volumeName));
 }
 
 /** Required pod affinity + anti-affinity giving one Job per topology domain (no pod webhook). */
@@ -158,17 +156,11 @@ function exclusiveAffinity(affinity: V1Affinity | undefined, topologyKey: string
     ...a,
     podAffinity: {
       ...a.podAffinity,
-      requiredDuringSchedulingIgnoredDuringExecution: [
-        ...(a.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []),
-        sameJob,
-      ],
+      requiredDuringSchedulingIgnoredDuringExecution: [...(a.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []), sameJob],
     },
     podAntiAffinity: {
       ...a.podAntiAffinity,
-      requiredDuringSchedulingIgnoredDuringExecution: [
-        ...(a.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []),
-        otherJobs,
-      ],
+      requiredDuringSchedulingIgnoredDuringExecution: [...(a.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []), otherJobs],
     },
   };
 }
@@ -181,13 +173,7 @@ export const namespacedJobToleration: V1Toleration = { key: NoScheduleTaintKey, 
  * template with every §1.5 label and annotation on the Job and on its pod template, the pod
  * subdomain, exclusive placement, the PVC volumes and `spec.suspend` from the JobSet.
  */
-export function buildJob(
-  js: JobSet,
-  rjobName: string,
-  jobIndex: number,
-  status: JobSetStatus,
-  opts: ManifestOptions = {},
-): ChildJob {
+export function buildJob(js: JobSet, rjobName: string, jobIndex: number, status: JobSetStatus, opts: ManifestOptions = {}): ChildJob {
   const rjob = findReplicatedJob(js, rjobName);
   const template = deepCopy(rjob.template);
   const name = jobName(jobSetName(js), rjob.name, jobIndex);
@@ -294,8 +280,7 @@ export function buildPVCs(js: JobSet, opts: ManifestOptions = {}): V1PersistentV
   return out;
 }
 
-const isNamespacedJobToleration = (t: V1Toleration): boolean =>
-  t.key === NoScheduleTaintKey && t.operator === 'Exists' && t.effect === 'NoSchedule';
+const isNamespacedJobToleration = (t: V1Toleration): boolean => t.key === NoScheduleTaintKey && t.operator === 'Exists' && t.effect === 'NoSchedule';
 
 /**
  * The pod template a suspended Job resumes with (the Kueue merge, §3.6): labels, annotations
@@ -308,8 +293,7 @@ const isNamespacedJobToleration = (t: V1Toleration): boolean =>
 export function mergeForResume(jobPodTemplate: V1PodTemplateSpec, rjobPodTemplate: V1PodTemplateSpec): V1PodTemplateSpec {
   const job = deepCopy(jobPodTemplate);
   const rjob = rjobPodTemplate;
-  const mergeMap = (a?: Record<string, string>, b?: Record<string, string>) =>
-    a === undefined && b === undefined ? undefined : { ...a, ...b };
+  const mergeMap = (a?: Record<string, string>, b?: Record<string, string>) => (a === undefined && b === undefined ? undefined : { ...a, ...b });
 
   const labels = mergeMap(job.metadata?.labels, rjob.metadata?.labels);
   const annotations = mergeMap(job.metadata?.annotations, rjob.metadata?.annotations);

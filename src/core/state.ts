@@ -12,8 +12,7 @@ export const JobSetState = {
 } as const;
 export type JobSetState = (typeof JobSetState)[keyof typeof JobSetState];
 
-const isTrue = (status: JobSetStatus, type: string): boolean =>
-  status.conditions.some((c) => c.type === type && c.status === 'True');
+const isTrue = (status: JobSetStatus, type: string): boolean => status.conditions.some((c) => c.type === type && c.status === 'True');
 
 export function jobSetState(js: JobSet, status: JobSetStatus): JobSetState {
   if (status.terminalState === 'Completed' || isTrue(status, ConditionType.Completed)) return JobSetState.Completed;

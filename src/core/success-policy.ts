@@ -16,10 +16,7 @@ function targets(js: JobSet): Set<string> {
 export function successPolicySatisfied(js: JobSet, successful: readonly ClassifiedJob[]): boolean {
   const t = targets(js);
   const matching = successful.filter((c) => c.replicatedJob !== undefined && t.has(c.replicatedJob)).length;
-  const expected =
-    js.spec.successPolicy.operator === 'Any'
-      ? 1
-      : js.spec.replicatedJobs.filter((r) => t.has(r.name)).reduce((n, r) => n + r.replicas, 0);
+  const expected = js.spec.successPolicy.operator === 'Any' ? 1 : js.spec.replicatedJobs.filter((r) => t.has(r.name)).reduce((n, r) => n + r.replicas, 0);
   return matching >= expected;
 }
 

@@ -23,7 +23,9 @@ export function startDetails(js: JobSet): string {
   }
   lines.push('');
   const success = spec.successPolicy;
-  lines.push(`- success policy: ${success.operator} of ${success.targetReplicatedJobs?.length ? success.targetReplicatedJobs.join(', ') : 'every replicatedJob'}`);
+  lines.push(
+    `- success policy: ${success.operator} of ${success.targetReplicatedJobs?.length ? success.targetReplicatedJobs.join(', ') : 'every replicatedJob'}`,
+  );
   const failure = spec.failurePolicy;
   lines.push(
     failure

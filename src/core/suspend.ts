@@ -35,18 +35,20 @@ export function suspendJobs(active: readonly ClassifiedJob[], draft: StatusDraft
  * as it is until a later pass gets through the loop); otherwise Suspended=False/ResumeJobs,
  * which only flips an existing Suspended condition.
  */
-export function resumeJobs(
-  js: JobSet,
-  active: readonly ClassifiedJob[],
-  statuses: readonly ReplicatedJobStatus[],
-  draft: StatusDraft,
-): Action[] {
+export function resumeJobs(js: JobSet, active: readonly ClassifiedJob[], statuses: readonly ReplicatedJobStatus[], draft: StatusDraft): Action[] {
   const inOrder = isInOrder(js);
   const jobs: Array<{ name: string; replicatedJob: string }> = [];
   const done = (): Action[] => (jobs.length > 0 ? [{ type: 'ResumeJobs', jobs }] : []);
   for (const rjob of js.spec.replicatedJobs) {
     if (!dependenciesSatisfied(js, rjob, statuses)) continue;
-    if (inOrder && allReplicasStarted(rjob.replicas, statuses.find((s) => s.name === rjob.name))) continue;
+    if (
+      inOrder &&
+      allReplicasStarted(
+        rjob.replicas,
+        statuses.find((s) => s.name === rjob.name),
+      )
+    )
+      continue;
     for (const c of active.filter((x) => x.replicatedJob === rjob.name && x.job.suspended).sort(byIndexThenName)) {
       jobs.push({ name: c.job.name, replicatedJob: rjob.name });
     }

@@ -19,9 +19,7 @@ function parseTime(value: string): number {
 
 /** The finish time: lastTransitionTime of the True Completed or Failed condition. */
 export function finishTime(status: Pick<JobSetStatus, 'conditions'>): string | undefined {
-  return status.conditions.find(
-    (c) => (c.type === ConditionType.Completed || c.type === ConditionType.Failed) && c.status === 'True',
-  )?.lastTransitionTime;
+  return status.conditions.find((c) => (c.type === ConditionType.Completed || c.type === ConditionType.Failed) && c.status === 'True')?.lastTransitionTime;
 }
 
 /**

@@ -69,7 +69,16 @@ function factsOf(js: JobSet, job: ObservedJob): { rjob: string; index: number; f
   return {
     rjob,
     index: Number(index),
-    facts: [Number(attempt), jobAttempt === undefined ? -1 : Number(jobAttempt), flags, job.active, job.ready, job.succeeded, job.parallelism ?? -1, job.completions ?? -1],
+    facts: [
+      Number(attempt),
+      jobAttempt === undefined ? -1 : Number(jobAttempt),
+      flags,
+      job.active,
+      job.ready,
+      job.succeeded,
+      job.parallelism ?? -1,
+      job.completions ?? -1,
+    ],
   };
 }
 
@@ -125,8 +134,7 @@ export function expandObservation(js: JobSet, c: CompactObservation): Observatio
           ready,
           succeeded,
           failed: 0,
-          conditions:
-            (flags & Flag.Complete) !== 0 ? [{ type: 'Complete', status: 'True' }] : (flags & Flag.Failed) !== 0 && failure ? [failure] : [],
+          conditions: (flags & Flag.Complete) !== 0 ? [{ type: 'Complete', status: 'True' }] : (flags & Flag.Failed) !== 0 && failure ? [failure] : [],
         };
         if (parallelism >= 0) job.parallelism = parallelism;
         if (completions >= 0) job.completions = completions;
@@ -194,7 +202,8 @@ export function encodeJobNames(js: JobSet, jobs: ReadonlyArray<{ name: string; r
   for (const j of jobs) {
     const rjob = j.replicatedJob ?? rjobOfName(js, j.name);
     const index = rjob !== undefined && j.name.startsWith(`${prefix}${rjob}-`) ? j.name.slice(prefix.length + rjob.length + 1) : undefined;
-    if (rjob !== undefined && isInt(index) && jobName(jobSetName(js), rjob, Number(index)) === j.name) refs.push({ replicatedJob: rjob, jobIndex: Number(index) });
+    if (rjob !== undefined && isInt(index) && jobName(jobSetName(js), rjob, Number(index)) === j.name)
+      refs.push({ replicatedJob: rjob, jobIndex: Number(index) });
     else others.push(j.replicatedJob !== undefined ? { name: j.name, replicatedJob: j.replicatedJob } : { name: j.name });
   }
   return { ranges: encodeJobRefs(refs), others };

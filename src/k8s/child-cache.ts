@@ -51,7 +51,11 @@ class Scope {
   ) {
     const selector = Label.JobSetName;
     const ns = namespace ? `/namespaces/${namespace}` : '';
-    const page = ({ limit, continueToken }: { limit: number; continueToken?: string }) => ({ labelSelector: selector, limit, ...(continueToken ? { _continue: continueToken } : {}) });
+    const page = ({ limit, continueToken }: { limit: number; continueToken?: string }) => ({
+      labelSelector: selector,
+      limit,
+      ...(continueToken ? { _continue: continueToken } : {}),
+    });
     this.reflectors = [
       new Reflector<V1Job>({
         path: `/apis/batch/v1${ns}/jobs`,
@@ -168,7 +172,10 @@ export class ChildCache {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly watchers = new Set<(change: KeyedChange) => void>();
 
-  constructor(kube: KubeClients, private readonly options: ChildCacheOptions = {}) {
+  constructor(
+    kube: KubeClients,
+    private readonly options: ChildCacheOptions = {},
+  ) {
     const log = options.log ?? ((m: string) => console.error(`jobset worker: child cache: ${m}`));
     const notify: Notify = (key, change, uid) => {
       for (const l of this.listeners.get(key) ?? []) l(change);

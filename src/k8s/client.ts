@@ -4,14 +4,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 
-import {
-  BatchV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  EventsV1Api,
-  KubeConfig,
-  Watch,
-} from './kube.js';
+import { BatchV1Api, CoreV1Api, CustomObjectsApi, EventsV1Api, KubeConfig, Watch } from './kube.js';
 
 export interface KubeClients {
   config: KubeConfig;
@@ -52,7 +45,10 @@ export function reuseConnections(config: KubeConfig): KubeConfig {
     const ctor = (agent as object | undefined)?.constructor;
     if (ctor !== HttpsAgent && ctor !== HttpAgent) return agent;
     const options = (agent as { options: Record<string, unknown> }).options;
-    const key = [ctor === HttpsAgent ? 'https' : 'http', ...['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'].map((k) => text(options[k]))].join('\0');
+    const key = [
+      ctor === HttpsAgent ? 'https' : 'http',
+      ...['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'].map((k) => text(options[k])),
+    ].join('\0');
     let reused = agents.get(key);
     if (!reused) {
       reused = ctor === HttpsAgent ? new HttpsAgent({ ...options, keepAlive: true }) : new HttpAgent({ ...options, keepAlive: true });

@@ -5,8 +5,7 @@ import type { V1Job } from '@kubernetes/client-node';
 
 import type { ObservedJob } from '../core/types.js';
 
-const iso = (t: Date | string | undefined | null): string | undefined =>
-  t == null ? undefined : t instanceof Date ? t.toISOString() : String(t);
+const iso = (t: Date | string | undefined | null): string | undefined => (t == null ? undefined : t instanceof Date ? t.toISOString() : String(t));
 
 /**
  * Condition messages are what `onJobFailureMessagePatterns` match, inside the workflow task:

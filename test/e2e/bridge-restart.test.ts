@@ -66,7 +66,7 @@ const runsOf = async (name: string) => {
 };
 
 test('restarting the bridge mid-run neither duplicates nor loses a workflow', async () => {
-  let first = await startBridgeProcess();
+  const first = await startBridgeProcess();
   bridge = first.bridge;
   await applyJobSet(namespace, smallJobSet('a', { duration: '3s', replicas: 2 }));
   await applyJobSet(namespace, smallJobSet('c', { duration: '1h' }));
@@ -105,7 +105,9 @@ test('restarting the bridge mid-run neither duplicates nor loses a workflow', as
   });
   expect(['CANCELLED', 'FAILED']).toContain(c.status.name);
   if (c.status.name === 'FAILED') {
-    await expect(stack.client.workflow.getHandle(workflowId(namespace, 'c'), c.runId, { followRuns: false }).result()).rejects.toMatchObject({ cause: { type: 'JobSetResourceDeleted' } });
+    await expect(stack.client.workflow.getHandle(workflowId(namespace, 'c'), c.runId, { followRuns: false }).result()).rejects.toMatchObject({
+      cause: { type: 'JobSetResourceDeleted' },
+    });
   }
   await eventually('every child of c to be deleted', async () => ((await children(namespace, 'c')).length === 0 ? true : undefined), 120_000);
 

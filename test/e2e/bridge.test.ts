@@ -69,19 +69,30 @@ test('kubectl apply of an example runs it; kubectl wait returns; kubectl get sho
   expect(waited.stdout).toContain('jobset.jobset.x-k8s.io/paralleljobs condition met');
 
   const rows = table(await kubectlOk(['get', 'jobsets', '-n', ns]));
-  expect(rows).toEqual([{ NAME: 'paralleljobs', TERMINALSTATE: 'Completed', RESTARTS: '0', COMPLETED: 'True', SUSPENDED: '', AGE: expect.stringMatching(/^\d+[sm]/) }]);
+  expect(rows).toEqual([
+    { NAME: 'paralleljobs', TERMINALSTATE: 'Completed', RESTARTS: '0', COMPLETED: 'True', SUSPENDED: '', AGE: expect.stringMatching(/^\d+[sm]/) },
+  ]);
 
   // The status is the upstream object, written by the workflow.
   const status = JSON.parse(await jsonpath(ns, 'paralleljobs', '{.status}'));
-  expect(status.conditions.find((c: { type: string }) => c.type === 'Completed')).toMatchObject({ status: 'True', reason: 'AllJobsCompleted', message: 'jobset completed successfully' });
-  expect(status.replicatedJobsStatus.map((r: { name: string; succeeded: number }) => [r.name, r.succeeded]).sort()).toEqual([['driver', 1], ['workers', 2]]);
+  expect(status.conditions.find((c: { type: string }) => c.type === 'Completed')).toMatchObject({
+    status: 'True',
+    reason: 'AllJobsCompleted',
+    message: 'jobset completed successfully',
+  });
+  expect(status.replicatedJobsStatus.map((r: { name: string; succeeded: number }) => [r.name, r.succeeded]).sort()).toEqual([
+    ['driver', 1],
+    ['workers', 2],
+  ]);
 
   // Children are owned by the resource, so the garbage collector can clean up too.
   const uid = await jsonpath(ns, 'paralleljobs', '{.metadata.uid}');
   const jobs = JSON.parse(await kubectlOk(['get', 'jobs', '-n', ns, '-o', 'json'])).items;
   expect(jobs).toHaveLength(3);
   for (const job of jobs) {
-    expect(job.metadata.ownerReferences).toEqual([{ apiVersion: 'jobset.x-k8s.io/v1alpha2', kind: 'JobSet', name: 'paralleljobs', uid, controller: true, blockOwnerDeletion: true }]);
+    expect(job.metadata.ownerReferences).toEqual([
+      { apiVersion: 'jobset.x-k8s.io/v1alpha2', kind: 'JobSet', name: 'paralleljobs', uid, controller: true, blockOwnerDeletion: true },
+    ]);
     expect(job.metadata.labels['jobset.sigs.k8s.io/jobset-uid']).toBe(uid);
   }
 
@@ -115,7 +126,11 @@ test('a failing example shows restarts increasing in kubectl get and ends Failed
   const { ns } = await scene('br-fail');
   // Every status write is a watch event, so the watch sees each value of .status.restarts.
   await applyJobSet(ns, example('failure-policy/restartjobset-action.yaml'));
-  const watch = spawn('kubectl', ['get', 'jobset', 'restartjobset-action', '-n', ns, '--watch', '-o', 'jsonpath={.status.restarts} {.status.terminalState}{"\\n"}'], { env: process.env });
+  const watch = spawn(
+    'kubectl',
+    ['get', 'jobset', 'restartjobset-action', '-n', ns, '--watch', '-o', 'jsonpath={.status.restarts} {.status.terminalState}{"\\n"}'],
+    { env: process.env },
+  );
   let seen = '';
   watch.stdout.on('data', (d) => (seen += String(d)));
   try {
@@ -124,14 +139,25 @@ test('a failing example shows restarts increasing in kubectl get and ends Failed
   } finally {
     watch.kill();
   }
-  const restarts = [...new Set(seen.split('\n').map((l) => l.trim().split(' ')[0]).filter((r): r is string => r !== undefined && r !== ''))].map(Number);
+  const restarts = [
+    ...new Set(
+      seen
+        .split('\n')
+        .map((l) => l.trim().split(' ')[0])
+        .filter((r): r is string => r !== undefined && r !== ''),
+    ),
+  ].map(Number);
   // The first line is whatever the status was when the watch began (usually 0 restarts).
   expect(restarts.slice(-2)).toEqual([1, 2]);
   expect(restarts).toEqual([...restarts].sort((a, b) => a - b));
 
   const failed = JSON.parse(await jsonpath(ns, 'restartjobset-action', '{.status.conditions[?(@.type=="Failed")]}'));
   expect(failed).toMatchObject({ status: 'True', reason: 'ReachedMaxRestarts' });
-  expect(table(await kubectlOk(['get', 'jobset', 'restartjobset-action', '-n', ns]))[0]).toMatchObject({ TERMINALSTATE: 'Failed', RESTARTS: '2', COMPLETED: '' });
+  expect(table(await kubectlOk(['get', 'jobset', 'restartjobset-action', '-n', ns]))[0]).toMatchObject({
+    TERMINALSTATE: 'Failed',
+    RESTARTS: '2',
+    COMPLETED: '',
+  });
 
   const metrics = (await httpGet(stack.http.port, '/metrics')).body;
   expect(sample(metrics, `jobset_restarts_total{namespace="${ns}"}`)).toBe(2);
@@ -156,14 +182,29 @@ test('kubectl patch of spec.suspend suspends, and resumes with the pod-template 
   expect(table(await kubectlOk(['get', 'jobset', 'sus', '-n', ns]))[0]).toMatchObject({ SUSPENDED: 'true', TERMINALSTATE: '' });
 
   // While suspended the scheduling fields may change (the Kueue contract): a new pod annotation.
-  await kubectlOk(['patch', 'jobset', 'sus', '-n', ns, '--type=json', '-p',
-    JSON.stringify([{ op: 'replace', path: '/spec/replicatedJobs/0/template/spec/template/metadata/annotations/kwok-sim~1run-duration', value: '1s' }])]);
+  await kubectlOk([
+    'patch',
+    'jobset',
+    'sus',
+    '-n',
+    ns,
+    '--type=json',
+    '-p',
+    JSON.stringify([{ op: 'replace', path: '/spec/replicatedJobs/0/template/spec/template/metadata/annotations/kwok-sim~1run-duration', value: '1s' }]),
+  ]);
   await kubectlOk(['patch', 'jobset', 'sus', '-n', ns, '--type=merge', '-p', '{"spec":{"suspend":false}}']);
   expect(await wait(ns, 'condition=Completed', 'sus')).toMatchObject({ code: 0 });
 
   const suspended = JSON.parse(await jsonpath(ns, 'sus', '{.status.conditions[?(@.type=="Suspended")]}'));
   expect(suspended).toMatchObject({ status: 'False', reason: 'ResumeJobs', message: 'jobset is resumed' });
-  const annotations = await kubectlOk(['get', 'jobs', '-n', ns, '-o', 'jsonpath={range .items[*]}{.spec.template.metadata.annotations.kwok-sim/run-duration}{" "}{end}']);
+  const annotations = await kubectlOk([
+    'get',
+    'jobs',
+    '-n',
+    ns,
+    '-o',
+    'jsonpath={range .items[*]}{.spec.template.metadata.annotations.kwok-sim/run-duration}{" "}{end}',
+  ]);
   expect(annotations.trim()).toBe('1s 1s');
 });
 
@@ -209,7 +250,11 @@ test('an invalid resource gets a Failed condition and a Warning Event naming the
 
   expect(await wait(ns, 'condition=Failed', 'bad')).toMatchObject({ code: 0 });
   const failed = JSON.parse(await jsonpath(ns, 'bad', '{.status.conditions[?(@.type=="Failed")]}'));
-  expect(failed).toMatchObject({ status: 'True', reason: 'ValidationFailed', message: 'invalid JobSet: spec.coordinator.jobIndex: coordinator job index 3 is invalid for replicatedJob workers' });
+  expect(failed).toMatchObject({
+    status: 'True',
+    reason: 'ValidationFailed',
+    message: 'invalid JobSet: spec.coordinator.jobIndex: coordinator job index 3 is invalid for replicatedJob workers',
+  });
   expect(await jsonpath(ns, 'bad', '{.status.terminalState}')).toBe('Failed');
   const events = await eventually('the Warning event', async () => {
     const e = (await jobSetEvents(ns, 'bad')).filter((x) => x.reason === 'ValidationFailed');
@@ -227,10 +272,24 @@ test('a refused spec change gets an UpdateRejected condition and Event; the work
   await applyJobSet(ns, smallJobSet('imm', { duration: '1h' }));
   await eventually('the Job', async () => ((await children(ns, 'imm')).some((c) => c.startsWith('job')) ? true : undefined));
 
-  await kubectlOk(['patch', 'jobset', 'imm', '-n', ns, '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/replicatedJobs/0/replicas', value: 3 }])]);
+  await kubectlOk([
+    'patch',
+    'jobset',
+    'imm',
+    '-n',
+    ns,
+    '--type=json',
+    '-p',
+    JSON.stringify([{ op: 'replace', path: '/spec/replicatedJobs/0/replicas', value: 3 }]),
+  ]);
   expect(await wait(ns, 'condition=UpdateRejected', 'imm')).toMatchObject({ code: 0 });
   const rejected = JSON.parse(await jsonpath(ns, 'imm', '{.status.conditions[?(@.type=="UpdateRejected")]}'));
-  expect(rejected).toMatchObject({ status: 'True', reason: 'UpdateRejected', message: 'spec change not applied: spec.replicatedJobs[0].replicas: field is immutable', observedGeneration: 2 });
+  expect(rejected).toMatchObject({
+    status: 'True',
+    reason: 'UpdateRejected',
+    message: 'spec change not applied: spec.replicatedJobs[0].replicas: field is immutable',
+    observedGeneration: 2,
+  });
   const events = await eventually('the Warning event', async () => {
     const e = (await jobSetEvents(ns, 'imm')).filter((x) => x.reason === 'UpdateRejected');
     return e.length > 0 ? e : undefined;
@@ -240,7 +299,16 @@ test('a refused spec change gets an UpdateRejected condition and Event; the work
 
   // Put back: the refusal is withdrawn. Then suspend: the workflow's own conditions and the
   // bridge's live side by side in status.conditions (server-side apply, one field manager each).
-  await kubectlOk(['patch', 'jobset', 'imm', '-n', ns, '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/replicatedJobs/0/replicas', value: 1 }])]);
+  await kubectlOk([
+    'patch',
+    'jobset',
+    'imm',
+    '-n',
+    ns,
+    '--type=json',
+    '-p',
+    JSON.stringify([{ op: 'replace', path: '/spec/replicatedJobs/0/replicas', value: 1 }]),
+  ]);
   await eventually('the UpdateRejected condition to go', async () =>
     (await jsonpath(ns, 'imm', '{.status.conditions[?(@.type=="UpdateRejected")].type}')) === '' ? true : undefined,
   );

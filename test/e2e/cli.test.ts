@@ -48,7 +48,12 @@ function jobSetFile(name: string, options: { duration?: string; fail?: boolean; 
           {
             name: 'w',
             replicas: options.replicas ?? 1,
-            template: { spec: { backoffLimit: 0, template: { metadata: { annotations }, spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'busybox' }] } } } },
+            template: {
+              spec: {
+                backoffLimit: 0,
+                template: { metadata: { annotations }, spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'busybox' }] } },
+              },
+            },
           },
         ],
       },
@@ -161,7 +166,9 @@ test('submit, get in every format, list, describe, watch, wait and delete of a J
   const watched = await cli('watch', 'happy', '--interval', '200ms');
   expect(watched.code).toBe(0);
   expect(watched.stdout).toMatch(/Completed\s+restarts 0\s+w 0\/2 ready, 2 succeeded/);
-  expect(watched.stdout.trimEnd().split('\n').at(-1)).toBe('jobset.jobset.x-k8s.io/happy Completed (AllJobsCompleted: jobset completed successfully), restarts 0');
+  expect(watched.stdout.trimEnd().split('\n').at(-1)).toBe(
+    'jobset.jobset.x-k8s.io/happy Completed (AllJobsCompleted: jobset completed successfully), restarts 0',
+  );
 
   expect((await childJobs(namespace, 'happy')).length).toBe(2);
   expect(await cli('delete', 'happy')).toMatchObject({ code: 0, stdout: 'jobset.jobset.x-k8s.io/happy deleted\n' });
@@ -179,7 +186,9 @@ test('submit, get in every format, list, describe, watch, wait and delete of a J
 test('submit --wait of a JobSet that completes exits 0 with the final state', async () => {
   const r = await cli('submit', '-f', jobSetFile('quick'), '--wait', '--timeout', '2m');
   expect(r.code).toBe(0);
-  expect(r.stdout).toBe('jobset.jobset.x-k8s.io/quick created\njobset.jobset.x-k8s.io/quick Completed (AllJobsCompleted: jobset completed successfully), restarts 0\n');
+  expect(r.stdout).toBe(
+    'jobset.jobset.x-k8s.io/quick created\njobset.jobset.x-k8s.io/quick Completed (AllJobsCompleted: jobset completed successfully), restarts 0\n',
+  );
   expect((await cli('delete', 'quick')).code).toBe(0);
 });
 
@@ -258,7 +267,11 @@ test('usage errors exit 2; an unreachable Temporal exits 1', async () => {
 
 test('jobset worker runs JobSets until SIGTERM; a bad configuration exits 2', async () => {
   const queue = uniqueTaskQueue('e2e-worker-verb');
-  const child = spawn(process.execPath, [`${root}/bin/jobset.js`, 'worker', '--task-queue', queue], { cwd: root, env: process.env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [`${root}/bin/jobset.js`, 'worker', '--task-queue', queue], {
+    cwd: root,
+    env: process.env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));

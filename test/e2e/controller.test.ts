@@ -27,17 +27,25 @@ afterAll(async () => {
 
 test('one controller process runs a kubectl-applied JobSet to Completed and serves both halves on one endpoint', async () => {
   const port = await freePort();
-  const child = spawn(process.execPath, [`${root}/bin/jobset.js`, 'controller', '--address', address(), '--task-queue', taskQueue, '-n', namespace, '--http-port', String(port)], {
-    cwd: root,
-    env: process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [`${root}/bin/jobset.js`, 'controller', '--address', address(), '--task-queue', taskQueue, '-n', namespace, '--http-port', String(port)],
+    {
+      cwd: root,
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout.on('data', (d) => (output += String(d)));
   child.stderr.on('data', (d) => (output += String(d)));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   try {
-    await eventually(`the controller to be ready:\n${output}`, async () => ((await httpGet(port, '/readyz').catch(() => ({ status: 0 }))).status === 200 ? true : undefined), 120_000);
+    await eventually(
+      `the controller to be ready:\n${output}`,
+      async () => ((await httpGet(port, '/readyz').catch(() => ({ status: 0 }))).status === 200 ? true : undefined),
+      120_000,
+    );
     await applyJobSet(namespace, smallJobSet('ctl', { replicas: 2 }));
     await kubectlOk(['wait', '--for=condition=Completed', 'jobset/ctl', '-n', namespace, '--timeout=120s']);
 

@@ -49,20 +49,36 @@ describe('refused by the CRD', () => {
   const create = (js: unknown) => kubectl(['apply', '-n', ns, '-f', '-'], stringify(js));
 
   it.each<[string, (js: any) => void, string]>([
-    ['InOrder with dependsOn', (js) => {
-      js.spec.startupPolicy = { startupPolicyOrder: 'InOrder' };
-      js.spec.replicatedJobs.push({ ...structuredClone(js.spec.replicatedJobs[0]), name: 'second', dependsOn: [{ name: 'workers', status: 'Ready' }] });
-    }, 'StartupPolicy and DependsOn APIs are mutually exclusive'],
-    ['a namespace in a PVC template', (js) => {
-      js.spec.volumeClaimPolicies = [{ templates: [{ metadata: { name: 'data', namespace: 'x' }, spec: {} }] }];
-    }, 'namespace cannot be set for VolumeClaimPolicies templates'],
+    [
+      'InOrder with dependsOn',
+      (js) => {
+        js.spec.startupPolicy = { startupPolicyOrder: 'InOrder' };
+        js.spec.replicatedJobs.push({ ...structuredClone(js.spec.replicatedJobs[0]), name: 'second', dependsOn: [{ name: 'workers', status: 'Ready' }] });
+      },
+      'StartupPolicy and DependsOn APIs are mutually exclusive',
+    ],
+    [
+      'a namespace in a PVC template',
+      (js) => {
+        js.spec.volumeClaimPolicies = [{ templates: [{ metadata: { name: 'data', namespace: 'x' }, spec: {} }] }];
+      },
+      'namespace cannot be set for VolumeClaimPolicies templates',
+    ],
     ['an unknown success operator', (js) => (js.spec.successPolicy = { operator: 'Some' }), 'Unsupported value: "Some"'],
     ['negative replicas', (js) => (js.spec.replicatedJobs[0].replicas = -1), 'should be greater than or equal to 0'],
     ['duplicate replicatedJob names', (js) => js.spec.replicatedJobs.push(structuredClone(js.spec.replicatedJobs[0])), 'Duplicate value'],
     ['an unknown spec field (kubectl strict field validation)', (js) => (js.spec.replicatedjobs = []), 'unknown field "spec.replicatedjobs"'],
-    ['more than 5 dependsOn', (js) => {
-      js.spec.replicatedJobs.push({ ...structuredClone(js.spec.replicatedJobs[0]), name: 'b', dependsOn: ['a', 'b', 'c', 'd', 'e', 'f'].map((n) => ({ name: n, status: 'Ready' })) });
-    }, 'must have at most 5 items'],
+    [
+      'more than 5 dependsOn',
+      (js) => {
+        js.spec.replicatedJobs.push({
+          ...structuredClone(js.spec.replicatedJobs[0]),
+          name: 'b',
+          dependsOn: ['a', 'b', 'c', 'd', 'e', 'f'].map((n) => ({ name: n, status: 'Ready' })),
+        });
+      },
+      'must have at most 5 items',
+    ],
   ])('%s', async (_what, edit, message) => {
     const js = smallJobSet('refused', { managedBy: null });
     edit(js);
@@ -100,16 +116,19 @@ test('the ValidatingAdmissionPolicy keeps replicatedJobs immutable except schedu
   expect(policy.kind).toBe('ValidatingAdmissionPolicy');
   await kubectlOk(['apply', '-f', '-'], stringify(policy));
   // The shipped binding is cluster-wide; this one binds the same policy to this namespace only.
-  await kubectlOk(['apply', '-f', '-'], stringify({
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'ValidatingAdmissionPolicyBinding',
-    metadata: { name: binding() },
-    spec: {
-      policyName: policy.metadata.name,
-      validationActions: ['Deny'],
-      matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } },
-    },
-  }));
+  await kubectlOk(
+    ['apply', '-f', '-'],
+    stringify({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name: binding() },
+      spec: {
+        policyName: policy.metadata.name,
+        validationActions: ['Deny'],
+        matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } },
+      },
+    }),
+  );
   await kubectlOk(['apply', '-n', ns, '-f', '-'], stringify(smallJobSet('vap', { replicas: 2 })));
   const patch = (ops: unknown[]) => kubectl(['patch', 'jobset', 'vap', '-n', ns, '--type=json', '-p', JSON.stringify(ops)]);
   const pod = '/spec/replicatedJobs/0/template/spec/template';
@@ -118,10 +137,14 @@ test('the ValidatingAdmissionPolicy keeps replicatedJobs immutable except schedu
   // The binding reaches the admission plugin through an informer: wait (with a dry run, which
   // admission sees too) until it refuses a replicas change.
   const replicas3 = JSON.stringify([{ op: 'replace', path: '/spec/replicatedJobs/0/replicas', value: 3 }]);
-  const first = await eventually('the policy binding to take effect', async () => {
-    const r = await kubectl(['patch', 'jobset', 'vap', '-n', ns, '--dry-run=server', '--type=json', '-p', replicas3]);
-    return r.code === 0 ? undefined : r;
-  }, 120_000);
+  const first = await eventually(
+    'the policy binding to take effect',
+    async () => {
+      const r = await kubectl(['patch', 'jobset', 'vap', '-n', ns, '--dry-run=server', '--type=json', '-p', replicas3]);
+      return r.code === 0 ? undefined : r;
+    },
+    120_000,
+  );
   expect(first.stderr).toContain(refused);
   expect((await patch(JSON.parse(replicas3))).stderr).toContain(refused);
   expect((await patch([{ op: 'add', path: `${pod}/spec/nodeSelector`, value: { pool: 'a' } }])).stderr).toContain(refused);
@@ -146,5 +169,16 @@ test('the ValidatingAdmissionPolicy keeps replicatedJobs immutable except schedu
   expect((await patch([{ op: 'replace', path: `${pod}/spec/nodeSelector`, value: { pool: 'b' } }])).stderr).toContain(refused);
   // Another manager's JobSets are not this policy's business.
   await kubectlOk(['apply', '-n', ns, '-f', '-'], stringify(smallJobSet('foreign', { managedBy: 'example.com/other' })));
-  expect(await kubectl(['patch', 'jobset', 'foreign', '-n', ns, '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/replicatedJobs/0/replicas', value: 3 }])])).toMatchObject({ code: 0 });
+  expect(
+    await kubectl([
+      'patch',
+      'jobset',
+      'foreign',
+      '-n',
+      ns,
+      '--type=json',
+      '-p',
+      JSON.stringify([{ op: 'replace', path: '/spec/replicatedJobs/0/replicas', value: 3 }]),
+    ]),
+  ).toMatchObject({ code: 0 });
 });

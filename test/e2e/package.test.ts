@@ -18,14 +18,20 @@ let tarball: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'jobset-pack-'));
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })) as Array<{
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }),
+  ) as Array<{
     filename: string;
     files: Array<{ path: string }>;
   }>;
   tarball = join(dir, packed[0]!.filename);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   // The dependencies come from npm's cache when it has them (as on a machine that ran npm install).
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'], timeout: 10 * 60_000 });
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    timeout: 10 * 60_000,
+  });
 }, 15 * 60_000);
 
 afterAll(() => {
@@ -73,10 +79,30 @@ test('TypeScript type-checks a consumer against the declarations', () => {
     ].join('\n'),
   );
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  const r = spawnSync(process.execPath, [tsc, '--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', '--typeRoots', join(root, 'node_modules', '@types'), 'use.ts'], {
-    cwd: dir,
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      tsc,
+      '--noEmit',
+      '--strict',
+      '--skipLibCheck',
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--target',
+      'es2022',
+      '--types',
+      'node',
+      '--typeRoots',
+      join(root, 'node_modules', '@types'),
+      'use.ts',
+    ],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+    },
+  );
   expect({ code: r.status, out: r.stdout + r.stderr }).toEqual({ code: 0, out: '' });
 });
 
@@ -94,7 +120,10 @@ test('the installed jobset answers --help and validate', () => {
 test('the installed `jobset worker` (the image entrypoint) runs a JobSet that the installed SDK submits and waits for', async () => {
   const ns = await createTestNamespace('pack');
   const taskQueue = `pack-${Date.now().toString(36)}`;
-  const worker = spawn(process.execPath, [join(dir, 'node_modules', '.bin', 'jobset'), 'worker', '--task-queue', taskQueue], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const worker = spawn(process.execPath, [join(dir, 'node_modules', '.bin', 'jobset'), 'worker', '--task-queue', taskQueue], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   worker.stdout.on('data', (d) => (output += String(d)));
   worker.stderr.on('data', (d) => (output += String(d)));

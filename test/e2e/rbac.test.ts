@@ -77,29 +77,58 @@ describe('kubectl auth can-i', () => {
   };
 
   it.each([
-    ['list', 'jobs.batch'], ['watch', 'jobs.batch'], ['create', 'jobs.batch'], ['patch', 'jobs.batch'], ['update', 'jobs.batch'],
-    ['delete', 'jobs.batch'], ['update', 'jobs.batch/status'],
-    ['get', 'services'], ['create', 'services'], ['delete', 'services'],
-    ['get', 'persistentvolumeclaims'], ['create', 'persistentvolumeclaims'], ['delete', 'persistentvolumeclaims'],
-    ['create', 'events'], ['patch', 'jobsets.jobset.x-k8s.io/status'], ['update', 'jobsets.jobset.x-k8s.io/finalizers'],
+    ['list', 'jobs.batch'],
+    ['watch', 'jobs.batch'],
+    ['create', 'jobs.batch'],
+    ['patch', 'jobs.batch'],
+    ['update', 'jobs.batch'],
+    ['delete', 'jobs.batch'],
+    ['update', 'jobs.batch/status'],
+    ['get', 'services'],
+    ['create', 'services'],
+    ['delete', 'services'],
+    ['get', 'persistentvolumeclaims'],
+    ['create', 'persistentvolumeclaims'],
+    ['delete', 'persistentvolumeclaims'],
+    ['create', 'events'],
+    ['patch', 'jobsets.jobset.x-k8s.io/status'],
+    ['update', 'jobsets.jobset.x-k8s.io/finalizers'],
   ])('the worker may %s %s in any namespace', async (verb, resource) => {
     expect(await canI(workerUser, verb, resource, ['--all-namespaces'])).toBe('yes');
   });
 
   it.each([
-    ['get', 'jobsets.jobset.x-k8s.io'], ['list', 'jobsets.jobset.x-k8s.io'], ['watch', 'jobsets.jobset.x-k8s.io'], ['delete', 'jobsets.jobset.x-k8s.io'],
-    ['patch', 'jobsets.jobset.x-k8s.io/status'], ['create', 'events'],
+    ['get', 'jobsets.jobset.x-k8s.io'],
+    ['list', 'jobsets.jobset.x-k8s.io'],
+    ['watch', 'jobsets.jobset.x-k8s.io'],
+    ['delete', 'jobsets.jobset.x-k8s.io'],
+    ['patch', 'jobsets.jobset.x-k8s.io/status'],
+    ['create', 'events'],
   ])('the bridge may %s %s in any namespace', async (verb, resource) => {
     expect(await canI(bridgeUser, verb, resource, ['--all-namespaces'])).toBe('yes');
   });
 
   it.each([
-    [workerUser, 'get', 'secrets'], [workerUser, 'list', 'secrets'], [workerUser, 'list', 'pods'], [workerUser, 'create', 'jobsets.jobset.x-k8s.io'],
-    [workerUser, 'update', 'jobsets.jobset.x-k8s.io'], [workerUser, 'delete', 'jobsets.jobset.x-k8s.io'], [workerUser, 'list', 'configmaps'],
-    [workerUser, 'update', 'jobsets.jobset.x-k8s.io/status'], [workerUser, 'update', 'services'], [workerUser, 'list', 'persistentvolumeclaims'], [workerUser, 'deletecollection', 'jobs.batch'],
-    [bridgeUser, 'get', 'secrets'], [bridgeUser, 'list', 'secrets'], [bridgeUser, 'create', 'jobs.batch'], [bridgeUser, 'list', 'jobs.batch'],
-    [bridgeUser, 'update', 'jobsets.jobset.x-k8s.io'], [bridgeUser, 'create', 'jobsets.jobset.x-k8s.io'], [bridgeUser, 'list', 'pods'],
-    [bridgeUser, 'update', 'jobsets.jobset.x-k8s.io/status'], [bridgeUser, 'create', 'services'],
+    [workerUser, 'get', 'secrets'],
+    [workerUser, 'list', 'secrets'],
+    [workerUser, 'list', 'pods'],
+    [workerUser, 'create', 'jobsets.jobset.x-k8s.io'],
+    [workerUser, 'update', 'jobsets.jobset.x-k8s.io'],
+    [workerUser, 'delete', 'jobsets.jobset.x-k8s.io'],
+    [workerUser, 'list', 'configmaps'],
+    [workerUser, 'update', 'jobsets.jobset.x-k8s.io/status'],
+    [workerUser, 'update', 'services'],
+    [workerUser, 'list', 'persistentvolumeclaims'],
+    [workerUser, 'deletecollection', 'jobs.batch'],
+    [bridgeUser, 'get', 'secrets'],
+    [bridgeUser, 'list', 'secrets'],
+    [bridgeUser, 'create', 'jobs.batch'],
+    [bridgeUser, 'list', 'jobs.batch'],
+    [bridgeUser, 'update', 'jobsets.jobset.x-k8s.io'],
+    [bridgeUser, 'create', 'jobsets.jobset.x-k8s.io'],
+    [bridgeUser, 'list', 'pods'],
+    [bridgeUser, 'update', 'jobsets.jobset.x-k8s.io/status'],
+    [bridgeUser, 'create', 'services'],
   ])('%s may not %s %s', async (user, verb, resource) => {
     expect(await canI(user, verb, resource, ['--all-namespaces'])).toBe('no');
   });
@@ -132,9 +161,15 @@ describe('with only their RBAC', () => {
 
   it('the impersonated clients really are the ServiceAccounts: reading Secrets is forbidden', async () => {
     for (const clients of [workerKube, bridgeKube]) {
-      const err = await clients.core.listNamespacedSecret({ namespace: ns }).then(() => undefined, (e: unknown) => e);
+      const err = await clients.core.listNamespacedSecret({ namespace: ns }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(statusCode(err)).toBe(403);
-      const one = await clients.core.readNamespacedSecret({ name: 'anything', namespace: ns }).then(() => undefined, (e: unknown) => e);
+      const one = await clients.core.readNamespacedSecret({ name: 'anything', namespace: ns }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(statusCode(one)).toBe(403);
     }
     const r = await kubectl(['get', 'secrets', '-n', ns, `--as=${workerUser}`]);
@@ -155,8 +190,16 @@ describe('with only their RBAC', () => {
     expect(await wait('condition=Suspended', 'sus')).toMatchObject({ code: 0 });
     // Resume only once the Job controller has deleted the suspended Job's (hour-long) pod.
     await eventually('the pod to be gone', async () => ((await children(ns, 'sus')).some((c) => c.startsWith('pod/')) ? undefined : true), 120_000);
-    await kubectlOk(['patch', 'jobset', 'sus', '-n', ns, '--type=json', '-p',
-      JSON.stringify([{ op: 'replace', path: '/spec/replicatedJobs/0/template/spec/template/metadata/annotations/kwok-sim~1run-duration', value: '1s' }])]);
+    await kubectlOk([
+      'patch',
+      'jobset',
+      'sus',
+      '-n',
+      ns,
+      '--type=json',
+      '-p',
+      JSON.stringify([{ op: 'replace', path: '/spec/replicatedJobs/0/template/spec/template/metadata/annotations/kwok-sim~1run-duration', value: '1s' }]),
+    ]);
     await kubectlOk(['patch', 'jobset', 'sus', '-n', ns, '--type=merge', '-p', '{"spec":{"suspend":false}}']);
     expect(await wait('condition=Completed', 'sus')).toMatchObject({ code: 0 });
 
@@ -179,7 +222,10 @@ describe('with only their RBAC', () => {
     expect(stack.activityErrors.filter((e) => forbidden.test(e))).toEqual([]);
     expect(bridgeLog.filter((l) => forbidden.test(l))).toEqual([]);
     // The probe can see a 403: the same error text the activities produce.
-    const probe = await workerKube.core.listNamespacedSecret({ namespace: ns }).then(() => '', (e: unknown) => describeError(e));
+    const probe = await workerKube.core.listNamespacedSecret({ namespace: ns }).then(
+      () => '',
+      (e: unknown) => describeError(e),
+    );
     expect(probe).toMatch(forbidden);
   });
 });

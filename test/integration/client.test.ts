@@ -51,7 +51,10 @@ afterEach(async () => {
 });
 
 /** One replicated job of `replicas` single-pod Jobs whose pods run `duration` (and fail if asked). */
-function jobSet(name: string, options: { duration?: string; replicas?: number; fail?: boolean; labels?: Record<string, string>; suspend?: boolean } = {}): JobSetInput {
+function jobSet(
+  name: string,
+  options: { duration?: string; replicas?: number; fail?: boolean; labels?: Record<string, string>; suspend?: boolean } = {},
+): JobSetInput {
   const annotations = { 'kwok-sim/run-duration': options.duration ?? '1s', ...(options.fail ? { 'kwok-sim/fail': 'true' } : {}) };
   return {
     metadata: { name, namespace, ...(options.labels ? { labels: options.labels } : {}) },
@@ -150,7 +153,9 @@ test('list finds JobSets by namespace, state and label selector', async () => {
   expect(await names({ labelSelector: '!tier' })).toEqual(['held']);
   expect(await names({ labelSelector: 'team in (a, b),tier' })).toEqual(['done']);
   expect((await client.list({ namespace: `${namespace}-other` })).length).toBe(0);
-  expect((await client.list({ labelSelector: 'team=b' })).map((i) => `${i.jobSet.metadata.namespace}/${i.jobSet.metadata.name}`)).toContain(`${namespace}/held`);
+  expect((await client.list({ labelSelector: 'team=b' })).map((i) => `${i.jobSet.metadata.namespace}/${i.jobSet.metadata.name}`)).toContain(
+    `${namespace}/held`,
+  );
   await expect(client.list({ labelSelector: 'team=(a' })).rejects.toBeInstanceOf(InvalidLabelSelectorError);
 
   // A deleted JobSet is no longer listed, although its workflow runs stay in history.
@@ -245,7 +250,9 @@ test('finished JobSets are read from their history: get, list and wait answer wi
   await own.wait(namespace, 'done', { for: 'Completed', timeoutMs: 120_000 });
   await own.wait(namespace, 'lost', { for: 'Failed', timeoutMs: 120_000 });
   await eventually('both runs closed', async () => {
-    const closed = await Promise.all(['done', 'lost'].map(async (n) => (await env.client.workflow.getHandle(workflowId(namespace, n)).describe()).status.name !== 'RUNNING'));
+    const closed = await Promise.all(
+      ['done', 'lost'].map(async (n) => (await env.client.workflow.getHandle(workflowId(namespace, n)).describe()).status.name !== 'RUNNING'),
+    );
     return closed.every(Boolean) ? true : undefined;
   });
   ownWorker.shutdown();
@@ -253,7 +260,12 @@ test('finished JobSets are read from their history: get, list and wait answer wi
 
   // A query would wait for a worker that never comes: the signal turns that into a failure.
   const done = await own.get(namespace, 'done', { signal: AbortSignal.timeout(10_000) });
-  expect(done).toMatchObject({ state: 'Completed', closed: true, executionStatus: 'COMPLETED', jobSet: { metadata: { name: 'done', labels: { batch: 'history' } } } });
+  expect(done).toMatchObject({
+    state: 'Completed',
+    closed: true,
+    executionStatus: 'COMPLETED',
+    jobSet: { metadata: { name: 'done', labels: { batch: 'history' } } },
+  });
   expect(done.status.conditions).toContainEqual(expect.objectContaining({ type: 'Completed', status: 'True', reason: 'AllJobsCompleted' }));
   const lost = await own.get(namespace, 'lost', { signal: AbortSignal.timeout(10_000) });
   expect(lost).toMatchObject({ state: 'Failed', closed: true, executionStatus: 'FAILED' });
@@ -264,7 +276,10 @@ test('finished JobSets are read from their history: get, list and wait answer wi
     const found = await own.list({ namespace, labelSelector: 'batch=history', queryTimeoutMs: 5_000, onUnreadable: (id) => unreadable.push(id) });
     return found.length === 2 ? found : undefined;
   });
-  expect(listed.map((i) => [i.jobSet.metadata.name, i.state])).toEqual([['done', 'Completed'], ['lost', 'Failed']]);
+  expect(listed.map((i) => [i.jobSet.metadata.name, i.state])).toEqual([
+    ['done', 'Completed'],
+    ['lost', 'Failed'],
+  ]);
   expect(unreadable).toEqual([]);
   expect((await own.wait(namespace, 'done', { timeoutMs: 10_000 })).terminalState).toBe('Completed');
   await expect(own.suspend(namespace, 'lost')).rejects.toThrow(/finished \(Failed\)/);
@@ -278,7 +293,11 @@ test('issue 12 item 1: a run terminated from Temporal reads as Failed/WorkflowTe
   const info = await client.get(namespace, 'term');
   expect(info.state).toBe('Failed');
   expect(info.status.terminalState).toBe('Failed');
-  expect(info.status.conditions.find((c) => c.type === 'Failed')).toMatchObject({ status: 'True', reason: 'WorkflowTerminated', message: 'an operator ended it by hand' });
+  expect(info.status.conditions.find((c) => c.type === 'Failed')).toMatchObject({
+    status: 'True',
+    reason: 'WorkflowTerminated',
+    message: 'an operator ended it by hand',
+  });
   await expect(client.wait(namespace, 'term', { for: 'Completed', timeoutMs: 10_000 })).rejects.toBeInstanceOf(JobSetFailedError);
 
   await client.delete(namespace, 'term');

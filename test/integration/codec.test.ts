@@ -55,7 +55,11 @@ const freePort = () =>
 
 /** Starts `node bin/jobset.js ...args` and keeps it running; stops it with SIGTERM. */
 function start(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, [`${root}/bin/jobset.js`, ...args], { cwd: root, env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [`${root}/bin/jobset.js`, ...args], {
+    cwd: root,
+    env: { ...process.env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout?.on('data', (d) => (out += String(d)));
   child.stderr?.on('data', (d) => (out += String(d)));
@@ -78,7 +82,12 @@ function jobSetInput(name: string, runFor = '3s'): JobSetInput {
         {
           name: 'w',
           replicas: 2,
-          template: { spec: { backoffLimit: 0, template: { ...t, spec: { ...t.spec, containers: [{ name: 'main', image: 'busybox', env: [{ name: envName, value: secret }] }] } } } },
+          template: {
+            spec: {
+              backoffLimit: 0,
+              template: { ...t, spec: { ...t.spec, containers: [{ name: 'main', image: 'busybox', env: [{ name: envName, value: secret }] }] } },
+            },
+          },
         },
       ],
     },
@@ -181,7 +190,9 @@ describe('issue 12 item 7: payload codec', () => {
     // search attributes stay readable (the server indexes them; they hold namespace, name, state),
     // and the SDK's own marker data: a patch's ID, a local activity's type, attempt and times (its
     // result is a payload of its own, encrypted).
-    const payloads = payloadsIn(events).filter((p) => !/\.(searchAttributes|indexedFields|patch-data)\./.test(p.path) && !/markerRecordedEventAttributes\.details\.data\./.test(p.path));
+    const payloads = payloadsIn(events).filter(
+      (p) => !/\.(searchAttributes|indexedFields|patch-data)\./.test(p.path) && !/markerRecordedEventAttributes\.details\.data\./.test(p.path),
+    );
     expect(payloads.some((p) => /markerRecordedEventAttributes\.details\.result\./.test(p.path))).toBe(true);
     expect(payloads.length).toBeGreaterThan(10);
     expect(payloads.filter((p) => p.encoding !== 'binary/encrypted')).toEqual([]);
@@ -208,7 +219,9 @@ describe('issue 12 item 7: payload codec', () => {
     try {
       const noKey = await keyless.get(namespace, name).catch((e: unknown) => e);
       expect(noKey).toBeInstanceOf(PayloadEncryptedError);
-      expect((noKey as Error).message).toMatch(new RegExp(`^payload encrypted with key ${codecKeyId(key)}, this process has no codec key: set JOBSET_CODEC_KEY_FILE`));
+      expect((noKey as Error).message).toMatch(
+        new RegExp(`^payload encrypted with key ${codecKeyId(key)}, this process has no codec key: set JOBSET_CODEC_KEY_FILE`),
+      );
 
       const wrong = await other.get(namespace, name).catch((e: unknown) => e);
       expect(wrong).toBeInstanceOf(PayloadKeyMismatchError);

@@ -27,7 +27,12 @@ interface Expectation {
 function expectationOf(text: string): Expectation {
   const line = /^# expect: (.*)$/m.exec(text)?.[1];
   if (!line) throw new Error('no "# expect:" line');
-  const fields = Object.fromEntries(line.trim().split(/\s+/).map((kv) => kv.split('=') as [string, string]));
+  const fields = Object.fromEntries(
+    line
+      .trim()
+      .split(/\s+/)
+      .map((kv) => kv.split('=') as [string, string]),
+  );
   return {
     terminalState: fields.terminalState!,
     ...(fields.reason ? { reason: fields.reason } : {}),

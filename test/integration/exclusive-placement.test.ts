@@ -50,7 +50,10 @@ afterAll(async () => {
   worker?.shutdown();
   await running;
   await deleteTestNamespace(namespace);
-  for (const n of nodes) await kube().core.deleteNode({ name: n.name }).catch(() => undefined);
+  for (const n of nodes)
+    await kube()
+      .core.deleteNode({ name: n.name })
+      .catch(() => undefined);
   await env?.teardown();
 });
 

@@ -141,7 +141,11 @@ test('RestartJobSetAndIgnoreMaxRestarts restarts without consuming the budget', 
     spec: {
       failurePolicy: { maxRestarts: 1, rules: [{ name: 'flaky', action: 'RestartJobSetAndIgnoreMaxRestarts', targetReplicatedJobs: ['flaky'] }] },
       replicatedJobs: [
-        { name: 'flaky', replicas: 1, template: { spec: { backoffLimit: 0, template: podTemplate({ 'kwok-sim/fail': 'true', 'kwok-sim/run-duration': '1s' }) } } },
+        {
+          name: 'flaky',
+          replicas: 1,
+          template: { spec: { backoffLimit: 0, template: podTemplate({ 'kwok-sim/fail': 'true', 'kwok-sim/run-duration': '1s' }) } },
+        },
       ],
     },
   });

@@ -29,7 +29,8 @@ function exportEnv(output: string): void {
 export default async function globalSetup(): Promise<void> {
   // As test/build-setup.ts does for the unit tests (jest loads a global setup without the test
   // files' module mapping, so it cannot import that file).
-  if (process.env.JOBSET_BUILT !== '1') execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], timeout: 5 * 60_000 });
+  if (process.env.JOBSET_BUILT !== '1')
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], timeout: 5 * 60_000 });
   script('temporal.sh', 'up');
   exportEnv(script('temporal.sh', 'env'));
   script('cluster.sh', 'up');

@@ -41,7 +41,9 @@ test('a worker SIGKILLed in the middle of a restart: a new worker brings the Job
         {
           name: 'w',
           replicas: 3,
-          template: { spec: { completions: 2, parallelism: 2, backoffLimit: 0, template: podTemplate({ 'kwok-sim/run-duration': '1s', 'kwok-sim/fail-indexes': '1' }) } },
+          template: {
+            spec: { completions: 2, parallelism: 2, backoffLimit: 0, template: podTemplate({ 'kwok-sim/run-duration': '1s', 'kwok-sim/fail-indexes': '1' }) },
+          },
         },
       ],
     },
@@ -85,7 +87,10 @@ test('cancelling the workflow (delete) removes every child Job, pod and the Serv
     const handle = await startJobSet(env, taskQueue, js);
     await statusEventually(handle, 'both Jobs active', (s) => s.replicatedJobsStatus.some((r) => r.active === 2));
     await handle.cancel();
-    const err = await handle.result().then(() => undefined, (e: unknown) => e);
+    const err = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(WorkflowFailedError);
     expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
   });
@@ -115,12 +120,18 @@ test('a finished JobSet is found by `temporal workflow list --query JobSetState=
   const firstRun = await env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe();
   expect(firstRun.status.name).toBe('CONTINUED_AS_NEW');
 
-  const found = await eventually('visibility to list the JobSet', async () => {
-    const out = execFileSync(process.env.TEMPORAL_CLI_PATH!, [
-      'workflow', 'list', '--address', env.address, '--query', `JobSetState="Completed" AND JobSetNamespace="${namespace}"`, '-o', 'json',
-    ], { encoding: 'utf8' });
-    const ids = (JSON.parse(out || '[]') as Array<{ execution: { workflowId: string } }>).map((w) => w.execution.workflowId);
-    return ids.includes(handle.workflowId) ? ids : undefined;
-  }, 30_000);
+  const found = await eventually(
+    'visibility to list the JobSet',
+    async () => {
+      const out = execFileSync(
+        process.env.TEMPORAL_CLI_PATH!,
+        ['workflow', 'list', '--address', env.address, '--query', `JobSetState="Completed" AND JobSetNamespace="${namespace}"`, '-o', 'json'],
+        { encoding: 'utf8' },
+      );
+      const ids = (JSON.parse(out || '[]') as Array<{ execution: { workflowId: string } }>).map((w) => w.execution.workflowId);
+      return ids.includes(handle.workflowId) ? ids : undefined;
+    },
+    30_000,
+  );
   expect(found).toContain(`jobset/${namespace}/seen`);
 });

@@ -4,12 +4,7 @@ import type { V1Job } from '@kubernetes/client-node';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
 import { Label } from '../../src/api/constants.js';
-import {
-  JobSetStateKey,
-  resumeUpdate,
-  statusQuery,
-  suspendUpdate,
-} from '../../workflows/contract.js';
+import { JobSetStateKey, resumeUpdate, statusQuery, suspendUpdate } from '../../workflows/contract.js';
 import { childJobs, finalStatus, type JobEvent, jobSetIn, jobSetSuite, podTemplate, recordJobEvents, startJobSet, statusEventually } from './helpers/jobset.js';
 import { eventually, kube } from './helpers/kube.js';
 
@@ -53,7 +48,12 @@ test('dependsOn Complete creates the dependent rjob only after its dependency co
       replicatedJobs: [
         { name: 'init', replicas: 1, template: { spec: { template: podTemplate({ 'kwok-sim/run-duration': '3s' }) } } },
         { name: 'side', replicas: 1, template: { spec: { template: podTemplate({ 'kwok-sim/run-duration': '1s' }) } } },
-        { name: 'main', replicas: 1, dependsOn: [{ name: 'init', status: 'Complete' }], template: { spec: { template: podTemplate({ 'kwok-sim/run-duration': '1s' }) } } },
+        {
+          name: 'main',
+          replicas: 1,
+          dependsOn: [{ name: 'init', status: 'Complete' }],
+          template: { spec: { template: podTemplate({ 'kwok-sim/run-duration': '1s' }) } },
+        },
       ],
     },
   });
@@ -244,5 +244,7 @@ test('volumeClaimPolicies create the PVC <tmpl>-<js>, mount it, and delete it at
     const list = await kube().core.listNamespacedPersistentVolumeClaim({ namespace });
     return list.items.every((p) => p.metadata?.name !== 'ckpt-vol' || p.metadata?.deletionTimestamp) ? true : undefined;
   });
-  await kube().core.deletePersistentVolume({ name: pvName }).catch(() => undefined);
+  await kube()
+    .core.deletePersistentVolume({ name: pvName })
+    .catch(() => undefined);
 });

@@ -92,7 +92,11 @@ test('without a failure policy a failing pod fails the JobSet with FailedJobs na
     spec: {
       replicatedJobs: [
         { name: 'ok', replicas: 1, template: { spec: { backoffLimit: 0, template: podTemplate({ 'kwok-sim/run-duration': '10m' }) } } },
-        { name: 'bad', replicas: 1, template: { spec: { backoffLimit: 0, template: podTemplate({ 'kwok-sim/fail': 'true', 'kwok-sim/run-duration': '1s' }) } } },
+        {
+          name: 'bad',
+          replicas: 1,
+          template: { spec: { backoffLimit: 0, template: podTemplate({ 'kwok-sim/fail': 'true', 'kwok-sim/run-duration': '1s' }) } },
+        },
       ],
     },
   });

@@ -21,7 +21,12 @@ test('issue 12 item 4: 300 Jobs created, restarted once and completed, every pay
         {
           name: 'w',
           replicas,
-          template: { spec: { backoffLimit: 0, template: podTemplate({ 'kwok-sim/run-duration': '2s', 'kwok-sim/fail-job-indexes': '0', 'kwok-sim/fail-restart-attempts': '0' }) } },
+          template: {
+            spec: {
+              backoffLimit: 0,
+              template: podTemplate({ 'kwok-sim/run-duration': '2s', 'kwok-sim/fail-job-indexes': '0', 'kwok-sim/fail-restart-attempts': '0' }),
+            },
+          },
         },
       ],
     },

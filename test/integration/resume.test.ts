@@ -33,7 +33,20 @@ test('issue 12 item 1: resumeJobs clears startTime, merges the template, and a s
   await eventually('the Job to be suspended', async () => ((await read('rs-w-0')).spec?.suspend === true ? true : undefined));
 
   // Resumed with the template changed back to nodes that exist, as the workflow does after a suspend.
-  const fixed = { ...js, spec: { ...js.spec, replicatedJobs: [{ ...js.spec.replicatedJobs[0]!, template: { spec: { ...js.spec.replicatedJobs[0]!.template.spec, template: { ...template, spec: { ...template.spec, nodeSelector: { type: 'kwok' } } } } } }] } };
+  const fixed = {
+    ...js,
+    spec: {
+      ...js.spec,
+      replicatedJobs: [
+        {
+          ...js.spec.replicatedJobs[0]!,
+          template: {
+            spec: { ...js.spec.replicatedJobs[0]!.template.spec, template: { ...template, spec: { ...template.spec, nodeSelector: { type: 'kwok' } } } },
+          },
+        },
+      ],
+    },
+  };
   const activities = createJobSetActivities(kube(), childCache());
   const env = new MockActivityEnvironment();
   const jobs = [{ name: 'rs-w-0', replicatedJob: 'w' }];

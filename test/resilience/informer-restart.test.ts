@@ -26,7 +26,8 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const isFailed = (conditions: Array<{ type: string; status: string }> | undefined) => (conditions ?? []).some((c) => c.type === 'Failed' && c.status === 'True');
+const isFailed = (conditions: Array<{ type: string; status: string }> | undefined) =>
+  (conditions ?? []).some((c) => c.type === 'Failed' && c.status === 'True');
 
 test('issue 13 item 5: a Job that fails while the worker (and its cache) is down is acted on once a worker is back', async () => {
   const js = jobSetIn(ns, {
@@ -34,7 +35,11 @@ test('issue 13 item 5: a Job that fails while the worker (and its cache) is down
     spec: {
       replicatedJobs: [
         { name: 'long', replicas: 1, template: { spec: { template: podTemplate({ 'kwok-sim/run-duration': '10m' }) } } },
-        { name: 'bad', replicas: 1, template: { spec: { backoffLimit: 0, template: podTemplate({ 'kwok-sim/run-duration': '15s', 'kwok-sim/fail': 'true' }) } } },
+        {
+          name: 'bad',
+          replicas: 1,
+          template: { spec: { backoffLimit: 0, template: podTemplate({ 'kwok-sim/run-duration': '15s', 'kwok-sim/fail': 'true' }) } },
+        },
       ],
     },
   });
@@ -45,10 +50,14 @@ test('issue 13 item 5: a Job that fails while the worker (and its cache) is down
 
   first.child.kill('SIGKILL');
   expect(await first.exited).toBe('SIGKILL');
-  await eventually('the bad Job to fail with no worker up', async () => {
-    const bad = (await childJobs(ns, 'lost-event')).find((j) => j.metadata?.name === 'lost-event-bad-0');
-    return isFailed(bad?.status?.conditions) ? true : undefined;
-  }, 120_000);
+  await eventually(
+    'the bad Job to fail with no worker up',
+    async () => {
+      const bad = (await childJobs(ns, 'lost-event')).find((j) => j.metadata?.name === 'lost-event-bad-0');
+      return isFailed(bad?.status?.conditions) ? true : undefined;
+    },
+    120_000,
+  );
   expect((await env.client.workflow.getHandle(workflowId(ns, 'lost-event')).describe()).status.name).toBe('RUNNING');
 
   workers.push(spawnWorker({ address: env.address, taskQueue }));
@@ -56,5 +65,7 @@ test('issue 13 item 5: a Job that fails while the worker (and its cache) is down
   expect(status.terminalState).toBe('Failed');
   expect(status.conditions.find((c) => c.type === 'Failed')).toMatchObject({ status: 'True', reason: 'FailedJobs' });
   // The failure policy's action: the Job still running is deleted.
-  await eventually('the long Job to be deleted', async () => ((await childJobs(ns, 'lost-event')).some((j) => j.metadata?.name === 'lost-event-long-0' && !j.metadata.deletionTimestamp) ? undefined : true));
+  await eventually('the long Job to be deleted', async () =>
+    (await childJobs(ns, 'lost-event')).some((j) => j.metadata?.name === 'lost-event-long-0' && !j.metadata.deletionTimestamp) ? undefined : true,
+  );
 }, 300_000);

@@ -55,18 +55,22 @@ test(`${count} JobSets at once: all finish correctly, no Job created twice, no o
   }
   ledger.stop();
   const selector = Label.JobSetName;
-  const left = await eventually('every child object to be gone', async () => {
-    const [jobs, pods, services] = await Promise.all([
-      kube().batch.listNamespacedJob({ namespace: ns, labelSelector: selector }),
-      kube().core.listNamespacedPod({ namespace: ns, labelSelector: selector }),
-      kube().core.listNamespacedService({ namespace: ns }),
-    ]);
-    const names = {
-      jobs: jobs.items.map((j) => j.metadata?.name),
-      pods: pods.items.map((p) => p.metadata?.name),
-      services: services.items.map((s) => s.metadata?.name),
-    };
-    return names.jobs.length + names.pods.length + names.services.length === 0 ? names : undefined;
-  }, 120_000);
+  const left = await eventually(
+    'every child object to be gone',
+    async () => {
+      const [jobs, pods, services] = await Promise.all([
+        kube().batch.listNamespacedJob({ namespace: ns, labelSelector: selector }),
+        kube().core.listNamespacedPod({ namespace: ns, labelSelector: selector }),
+        kube().core.listNamespacedService({ namespace: ns }),
+      ]);
+      const names = {
+        jobs: jobs.items.map((j) => j.metadata?.name),
+        pods: pods.items.map((p) => p.metadata?.name),
+        services: services.items.map((s) => s.metadata?.name),
+      };
+      return names.jobs.length + names.pods.length + names.services.length === 0 ? names : undefined;
+    },
+    120_000,
+  );
   expect(left).toEqual({ jobs: [], pods: [], services: [] });
 });

@@ -148,11 +148,15 @@ export async function startEntry(client: Client, taskQueue: string, entry: MixEn
  */
 export async function settledStatus(client: Client, entry: MixEntry, timeoutMs = 240_000): Promise<JobSetStatus> {
   const handle: Handle = client.workflow.getHandle(workflowId(entry.jobSet.metadata.namespace!, entry.jobSet.metadata.name!));
-  return eventually(`JobSet ${entry.jobSet.metadata.name} to finish`, async () => {
-    const desc = await handle.describe();
-    if (desc.status.name === 'RUNNING' || desc.status.name === 'CONTINUED_AS_NEW') return undefined;
-    return finalStatus(handle);
-  }, timeoutMs);
+  return eventually(
+    `JobSet ${entry.jobSet.metadata.name} to finish`,
+    async () => {
+      const desc = await handle.describe();
+      if (desc.status.name === 'RUNNING' || desc.status.name === 'CONTINUED_AS_NEW') return undefined;
+      return finalStatus(handle);
+    },
+    timeoutMs,
+  );
 }
 
 /** What the test compares: the outcome of the JobSet and the restart attempts of the Jobs left. */

@@ -63,8 +63,12 @@ async function scene(prefix: string): Promise<{ ns: string; bridge: () => JobSet
   };
 }
 
-const wait = (ns: string, what: string, name: string, timeout = '180s') => kubectl(['wait', '-n', ns, `--for=${what}`, `--timeout=${timeout}`, `jobset/${name}`]);
-const running = (jobs: V1Job[]) => jobs.filter((j) => !j.metadata?.deletionTimestamp && !(j.status?.conditions ?? []).some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True'));
+const wait = (ns: string, what: string, name: string, timeout = '180s') =>
+  kubectl(['wait', '-n', ns, `--for=${what}`, `--timeout=${timeout}`, `jobset/${name}`]);
+const running = (jobs: V1Job[]) =>
+  jobs.filter(
+    (j) => !j.metadata?.deletionTimestamp && !(j.status?.conditions ?? []).some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True'),
+  );
 
 /** Every run under the workflow ID, newest first. */
 async function runsOf(id: string) {
@@ -83,11 +87,18 @@ test('issue 12 item 1: a ResourceQuota that refuses the 3rd Job is retried with 
   });
   await applyJobSet(ns, smallJobSet('quota', { replicas: 4, duration: '2s' }));
 
-  await eventually('JobCreationFailed events and the ReconcileFailing condition', async () => {
-    const events = await jobSetEvents(ns, 'quota');
-    const reason = await jsonpath(ns, 'quota', '{.status.conditions[?(@.type=="ReconcileFailing")].reason}');
-    return events.some((e) => e.type === 'Warning' && e.reason === 'JobCreationFailed' && e.message.includes('exceeded quota')) && reason === 'JobCreationFailed' ? true : undefined;
-  }, 60_000);
+  await eventually(
+    'JobCreationFailed events and the ReconcileFailing condition',
+    async () => {
+      const events = await jobSetEvents(ns, 'quota');
+      const reason = await jsonpath(ns, 'quota', '{.status.conditions[?(@.type=="ReconcileFailing")].reason}');
+      return events.some((e) => e.type === 'Warning' && e.reason === 'JobCreationFailed' && e.message.includes('exceeded quota')) &&
+        reason === 'JobCreationFailed'
+        ? true
+        : undefined;
+    },
+    60_000,
+  );
   expect(await jsonpath(ns, 'quota', '{.status.conditions[?(@.type=="ReconcileFailing")].message}')).toContain('exceeded quota');
   expect((await childJobs(ns, 'quota')).length).toBe(2);
   // Still running, not ended: the workflow waits and retries.
@@ -164,10 +175,14 @@ test('issue 12 item 5: a resource deleted while the bridge is down ends its work
   const before = new Set((await childJobs(ns, 'gone')).map((j) => j.metadata?.uid));
   try {
     await kubectlOk(['delete', 'jobset', 'gone', '-n', ns, '--wait=true']);
-    const ended = await eventually('the workflow to end by itself', async () => {
-      const d = await stack.client.workflow.getHandle(id).describe();
-      return d.status.name === 'RUNNING' ? undefined : d;
-    }, 120_000);
+    const ended = await eventually(
+      'the workflow to end by itself',
+      async () => {
+        const d = await stack.client.workflow.getHandle(id).describe();
+        return d.status.name === 'RUNNING' ? undefined : d;
+      },
+      120_000,
+    );
     expect(ended.status.name).toBe('FAILED');
     await eventually('no child Job left', async () => ((await childJobs(ns, 'gone')).length === 0 ? true : undefined), 60_000);
     // The garbage collector deleted the 2 Jobs; nothing was created after the delete.
@@ -195,16 +210,22 @@ test('issue 12 item 5: a claim that exists before the JobSet is refused for a De
   // Same PVC name `data-pvcjs`: a Delete policy would delete the user's claim with the JobSet.
   await applyJobSet(ns, pvcJobSet('pvcjs', 'Delete'));
   expect((await wait(ns, 'condition=Failed', 'pvcjs', '60s')).code).toBe(0);
-  expect(await jsonpath(ns, 'pvcjs', '{.status.conditions[?(@.type=="Failed")].message}')).toContain('spec.volumeClaimPolicies[0].templates[0]: Invalid value: "data-pvcjs"');
+  expect(await jsonpath(ns, 'pvcjs', '{.status.conditions[?(@.type=="Failed")].message}')).toContain(
+    'spec.volumeClaimPolicies[0].templates[0]: Invalid value: "data-pvcjs"',
+  );
   expect(await childJobs(ns, 'pvcjs')).toEqual([]);
   await kubectlOk(['delete', 'jobset', 'pvcjs', '-n', ns, '--wait=true']);
-  await eventually('the workflow to be done', async () => ((await runsOf(workflowId(ns, 'pvcjs'))).every((r) => r.status.name !== 'RUNNING') ? true : undefined));
+  await eventually('the workflow to be done', async () =>
+    (await runsOf(workflowId(ns, 'pvcjs'))).every((r) => r.status.name !== 'RUNNING') ? true : undefined,
+  );
 
   // Retain may use the existing claim; deleting the JobSet leaves it.
   await applyJobSet(ns, pvcJobSet('pvcjs', 'Retain'));
   await eventually('the Job using the claim', async () => ((await childJobs(ns, 'pvcjs')).length === 1 ? true : undefined));
   await kubectlOk(['delete', 'jobset', 'pvcjs', '-n', ns, '--wait=true']);
-  await eventually('the JobSet workflow to end', async () => ((await runsOf(workflowId(ns, 'pvcjs'))).every((r) => r.status.name !== 'RUNNING') ? true : undefined));
+  await eventually('the JobSet workflow to end', async () =>
+    (await runsOf(workflowId(ns, 'pvcjs'))).every((r) => r.status.name !== 'RUNNING') ? true : undefined,
+  );
   await eventually('no child Job left', async () => ((await childJobs(ns, 'pvcjs')).length === 0 ? true : undefined), 60_000);
   const survivor = await kube().core.readNamespacedPersistentVolumeClaim({ name: 'data-pvcjs', namespace: ns });
   expect(survivor.metadata?.deletionTimestamp).toBeUndefined();

@@ -43,7 +43,12 @@ test('the Temporal server stopped and started again on the same state file: ever
 
   const entries = inFlightMix(ns);
   const handles = await Promise.all(entries.map((e) => startEntry(client, taskQueue, e)));
-  await statusEventually(handles[entries.findIndex((e) => e.jobSet.metadata.name === 'doomed')]!, 'the first restart of doomed', (s) => s.restarts >= 1, 180_000);
+  await statusEventually(
+    handles[entries.findIndex((e) => e.jobSet.metadata.name === 'doomed')]!,
+    'the first restart of doomed',
+    (s) => s.restarts >= 1,
+    180_000,
+  );
   const late = creatingEntry(ns);
   await startEntry(client, taskQueue, late);
   const all = [...entries, late];

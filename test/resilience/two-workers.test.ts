@@ -53,10 +53,14 @@ test(`issue 13 item 5: SIGKILL of one of two workers while ${COUNT} JobSets run:
     for (let i = 0; i < entries.length; i += 50) await Promise.all(entries.slice(i, i + 50).map((e) => startEntry(env.client, taskQueue, e)));
 
     // Both workers took part before the kill.
-    await eventually(`${COUNT} child Jobs`, async () => {
-      const jobs = await kube().batch.listNamespacedJob({ namespace: ns });
-      return jobs.items.length >= COUNT ? true : undefined;
-    }, 240_000);
+    await eventually(
+      `${COUNT} child Jobs`,
+      async () => {
+        const jobs = await kube().batch.listNamespacedJob({ namespace: ns });
+        return jobs.items.length >= COUNT ? true : undefined;
+      },
+      240_000,
+    );
     const before = await identities(entries.slice(0, 40));
     expect(before.size).toBe(2);
 

@@ -51,7 +51,9 @@ const cases: Array<{ title: string; input: unknown; path: RegExp }> = [
   { title: 'huge replica count', input: jobSet({ replicatedJobs: [rjob({ replicas: 2 ** 31 })] }), path: /^spec\.replicatedJobs\[0\]\.replicas$/ },
   {
     title: 'replicas x parallelism overflows int32',
-    input: jobSet({ replicatedJobs: [{ ...rjob({ replicas: 100_000 }), template: { spec: { parallelism: 100_000, template: { spec: { containers: container } } } } }] }),
+    input: jobSet({
+      replicatedJobs: [{ ...rjob({ replicas: 100_000 }), template: { spec: { parallelism: 100_000, template: { spec: { containers: container } } } } }],
+    }),
     path: /^spec\.replicatedJobs\[0\]/,
   },
   { title: 'JobSet name over the length limit', input: jobSet({}, { name: 'a'.repeat(64) }), path: /^(metadata\.name|spec\.replicatedJobs\[0\]\.name)$/ },
@@ -83,7 +85,10 @@ describe.each(cases)('$title', ({ input, path }) => {
   test('the SDK refuses it with the field path before any request', async () => {
     const { client, used } = recordingClient();
     const sdk = new JobSetClient({ client });
-    const err = await sdk.submit(input as never).then(() => undefined, (e: unknown) => e);
+    const err = await sdk.submit(input as never).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(JobSetValidationError);
     expect((err as JobSetValidationError).issues.some((i) => path.test(i.path))).toBe(true);
     expect(used).toEqual([]);
@@ -114,7 +119,10 @@ test('arbitrary JSON never crashes submit and never reaches Temporal unless vali
   await fc.assert(
     fc.asyncProperty(fc.jsonValue({ maxDepth: 6 }), async (value) => {
       const { client, used } = recordingClient();
-      const err = await new JobSetClient({ client }).submit(value as never).then(() => undefined, (e: unknown) => e);
+      const err = await new JobSetClient({ client }).submit(value as never).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       // Random JSON is never a valid JobSet: it is refused with our error, before any request.
       expect(err).toBeInstanceOf(JobSetValidationError);
       expect(used).toEqual([]);

@@ -45,7 +45,8 @@ describe('issue 13 item 2: a new JobSet reaches its first Job in one act activit
     cluster.completeJobsAfter(1);
     let refusals = 3; // one round of the act activity's attempts
     const createJobs: JobSetActivities['createJobs'] = async (input) => {
-      if (input.ensureService && refusals-- > 0) throw ApplicationFailure.retryable('creating the headless Service: HTTP 403: forbidden', 'HeadlessServiceCreationFailed');
+      if (input.ensureService && refusals-- > 0)
+        throw ApplicationFailure.retryable('creating the headless Service: HTTP 403: forbidden', 'HeadlessServiceCreationFailed');
       return cluster.activities.createJobs(input);
     };
     let seen: string | undefined;

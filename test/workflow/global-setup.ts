@@ -7,7 +7,12 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 const installed = (script: string) =>
-  execFileSync('bash', [`${root}/deploy/local/${script}`, 'path'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 10 * 60_000 }).trim();
+  execFileSync('bash', [`${root}/deploy/local/${script}`, 'path'], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 10 * 60_000,
+  }).trim();
 
 export default async function globalSetup(): Promise<void> {
   process.env.TEMPORAL_TEST_SERVER_PATH = installed('test-server.sh');

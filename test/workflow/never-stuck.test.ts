@@ -42,7 +42,8 @@ describe('issue 12 item 1: no terminal-less end', () => {
     cluster.completeJobsAfter(2);
     let refusals = 6; // two rounds of the act activity's 3 attempts
     const createJobs: JobSetActivities['createJobs'] = async (input) => {
-      if (refusals-- > 0) throw ApplicationFailure.retryable('creating child Jobs failed: HTTP 403: exceeded quota: jobs, requested: count/jobs.batch=1', 'JobCreationFailed');
+      if (refusals-- > 0)
+        throw ApplicationFailure.retryable('creating child Jobs failed: HTTP 403: exceeded quota: jobs, requested: count/jobs.batch=1', 'JobCreationFailed');
       return cluster.activities.createJobs(input);
     };
     await withWorker(cluster, { createJobs }, async (env) => {
@@ -76,7 +77,11 @@ describe('issue 12 item 1: no terminal-less end', () => {
       expect((cause as ApplicationFailure).type).toBe('JobSetFailed');
       const finished = (cause as ApplicationFailure).details?.[0] as FinishedJobSet;
       expect(finished.status.terminalState).toBe('Failed');
-      expect(finished.status.conditions.find((c) => c.type === 'Failed')).toMatchObject({ status: 'True', reason: 'JobCreationFailed', message: expect.stringContaining('HTTP 422') });
+      expect(finished.status.conditions.find((c) => c.type === 'Failed')).toMatchObject({
+        status: 'True',
+        reason: 'JobCreationFailed',
+        message: expect.stringContaining('HTTP 422'),
+      });
     });
   });
 });

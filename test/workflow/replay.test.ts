@@ -13,7 +13,9 @@ import { Worker } from '@temporalio/worker';
 import { workflowBundle } from '../integration/helpers/temporal.js';
 
 const dir = fileURLToPath(new URL('../replay/histories', import.meta.url));
-const files = readdirSync(dir).filter((f) => f.endsWith('.pb.gz')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.pb.gz'))
+  .sort();
 
 test(`${files.length} recorded histories replay on the current workflow code`, async () => {
   expect(files.length).toBeGreaterThan(0);

@@ -22,7 +22,11 @@ const allReady = (s: JobSetStatus) => s.replicatedJobsStatus.some((r) => r.ready
 
 /** Starts the JobSet and waits until its status shows both Jobs ready. */
 async function startUntilReady(env: TestWorkflowEnvironment) {
-  const handle = await env.client.workflow.start(jobSetWorkflow, { taskQueue: TASK_QUEUE, workflowId: workflowId('ns', 'train'), args: [{ jobSet: jobSet() }] });
+  const handle = await env.client.workflow.start(jobSetWorkflow, {
+    taskQueue: TASK_QUEUE,
+    workflowId: workflowId('ns', 'train'),
+    args: [{ jobSet: jobSet() }],
+  });
   for (let i = 0; i < 100 && !allReady(await handle.query(statusQuery)); i++) await sleep(50);
   return handle;
 }

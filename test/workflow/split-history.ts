@@ -30,7 +30,8 @@ const COMMAND_EVENTS = new Set<number>([
 ]);
 
 const isLocalActivityMarker = (e: Event) =>
-  e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED && (e.markerRecordedEventAttributes as { markerName?: string } | undefined)?.markerName === 'core_local_activity';
+  e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED &&
+  (e.markerRecordedEventAttributes as { markerName?: string } | undefined)?.markerName === 'core_local_activity';
 
 /** Renumbers every `...EventId` reference in an event's attributes (they point at earlier events). */
 function renumber(value: unknown, ids: Map<number, number>): void {
@@ -63,9 +64,24 @@ export function splitAfterLocalActivities(history: History): { history: History;
     const scheduled = out.length + 1;
     const at = { eventTime: e.eventTime };
     out.push(
-      { ...at, eventId: scheduled, eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, workflowTaskScheduledEventAttributes: { ...(firstScheduled?.workflowTaskScheduledEventAttributes as object), attempt: 1 } },
-      { ...at, eventId: scheduled + 1, eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED, workflowTaskStartedEventAttributes: { scheduledEventId: scheduled, identity: 'split', requestId: `split-${splits}` } },
-      { ...at, eventId: scheduled + 2, eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, workflowTaskCompletedEventAttributes: { scheduledEventId: scheduled, startedEventId: scheduled + 1, identity: 'split' } },
+      {
+        ...at,
+        eventId: scheduled,
+        eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+        workflowTaskScheduledEventAttributes: { ...(firstScheduled?.workflowTaskScheduledEventAttributes as object), attempt: 1 },
+      },
+      {
+        ...at,
+        eventId: scheduled + 1,
+        eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+        workflowTaskStartedEventAttributes: { scheduledEventId: scheduled, identity: 'split', requestId: `split-${splits}` },
+      },
+      {
+        ...at,
+        eventId: scheduled + 2,
+        eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+        workflowTaskCompletedEventAttributes: { scheduledEventId: scheduled, startedEventId: scheduled + 1, identity: 'split' },
+      },
     );
   });
   return { history: HistoryMessage.fromObject({ events: out }), splits };

@@ -48,7 +48,11 @@ test.each(scenarios)('$name: replays with a workflow task ended after each local
   const cluster = new FakeCluster();
   cluster.completeJobsAfter(1);
   await withFakeClusterWorker(TASK_QUEUE, cluster, override(cluster), async (env) => {
-    const handle = await env.client.workflow.start(jobSetWorkflow, { taskQueue: TASK_QUEUE, workflowId: workflowId('ns', input.jobSet.metadata.name!), args: [input] });
+    const handle = await env.client.workflow.start(jobSetWorkflow, {
+      taskQueue: TASK_QUEUE,
+      workflowId: workflowId('ns', input.jobSet.metadata.name!),
+      args: [input],
+    });
     await handle.result().catch(() => undefined);
     const { history, splits } = splitAfterLocalActivities(await handle.fetchHistory());
     expect(splits).toBeGreaterThan(0);

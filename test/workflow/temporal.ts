@@ -27,7 +27,10 @@ export async function createTestEnv(server: TestServer = 'time-skipping'): Promi
   const path = process.env[variable];
   if (!path) throw new Error(`${variable} is not set: run the workflow tests through jest (global setup)`);
   const executable = { type: 'existing-path', path } as const;
-  const env = server === 'dev' ? await TestWorkflowEnvironment.createLocal({ server: { executable } }) : await TestWorkflowEnvironment.createTimeSkipping({ server: { executable } });
+  const env =
+    server === 'dev'
+      ? await TestWorkflowEnvironment.createLocal({ server: { executable } })
+      : await TestWorkflowEnvironment.createTimeSkipping({ server: { executable } });
   // The workflow upserts these, and the test server, like the dev server, refuses unknown ones.
   await env.connection.operatorService.addSearchAttributes({
     namespace: 'default',
@@ -41,7 +44,12 @@ export async function createTestEnv(server: TestServer = 'time-skipping'): Promi
   return env;
 }
 
-export async function createFakeClusterWorker(env: TestWorkflowEnvironment, taskQueue: string, cluster: FakeCluster, override: Partial<JobSetActivities> = {}): Promise<Worker> {
+export async function createFakeClusterWorker(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  cluster: FakeCluster,
+  override: Partial<JobSetActivities> = {},
+): Promise<Worker> {
   return Worker.create({
     connection: env.nativeConnection,
     taskQueue,

@@ -58,9 +58,7 @@ const suspended = (s: JobSetStatus): boolean => s.conditions.some((c) => c.type 
 /** Sends an Update and returns once the workflow has accepted it (its handler now waits for a pass). */
 function accept(handle: Handle, kind: Kind): Promise<WorkflowUpdateHandle<JobSetStatus>> {
   const waitForStage = WorkflowUpdateStage.ACCEPTED;
-  return kind === 'suspend'
-    ? handle.startUpdate(suspendUpdate, { args: [{}], waitForStage })
-    : handle.startUpdate(resumeUpdate, { args: [{}], waitForStage });
+  return kind === 'suspend' ? handle.startUpdate(suspendUpdate, { args: [{}], waitForStage }) : handle.startUpdate(resumeUpdate, { args: [{}], waitForStage });
 }
 
 /**

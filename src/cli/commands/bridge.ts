@@ -53,7 +53,10 @@ export const bridgeCommand: Command = {
   usage: 'bridge [--adopt-unmanaged] [-n NS] [--http-port PORT] [connection flags]',
   flags: [
     ...connectionFlags,
-    { name: 'adopt-unmanaged', description: `also take JobSets without spec.managedBy (env JOBSET_BRIDGE_ADOPT_UNMANAGED; only without the upstream controller)` },
+    {
+      name: 'adopt-unmanaged',
+      description: `also take JobSets without spec.managedBy (env JOBSET_BRIDGE_ADOPT_UNMANAGED; only without the upstream controller)`,
+    },
     { name: 'namespace', short: 'n', value: 'NS', description: 'watch JobSets in this namespace only (env JOBSET_BRIDGE_NAMESPACE, default all)' },
     { name: 'kubeconfig', value: 'FILE', description: 'kubeconfig (env KUBECONFIG, default in-cluster or ~/.kube/config)' },
     { name: 'http-host', value: 'HOST', description: 'address of /metrics, /healthz, /readyz (env JOBSET_HTTP_HOST, default 127.0.0.1)' },

@@ -25,7 +25,8 @@ export function codecServerSettings(args: ParsedArgs, env: NodeJS.ProcessEnv = p
   if (!keyFile) throw new UsageError('no codec key: give --codec-key-file FILE or set JOBSET_CODEC_KEY_FILE');
   const portText = args.get('port');
   const port = portText === undefined ? DEFAULT_CODEC_PORT : Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid --port ${JSON.stringify(portText)}: must be an integer from 0 to 65535`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`invalid --port ${JSON.stringify(portText)}: must be an integer from 0 to 65535`);
   return {
     keyFile,
     host: args.get('host') ?? '127.0.0.1',
@@ -41,10 +42,14 @@ export const codecServerCommand: Command = {
     { name: 'port', value: 'PORT', description: `port to listen on (default ${DEFAULT_CODEC_PORT}; 0 = any free port)` },
     { name: 'host', value: 'HOST', description: 'address to listen on (default 127.0.0.1)' },
     { name: 'codec-key-file', value: 'FILE', description: 'the key the worker encrypts payloads with (env JOBSET_CODEC_KEY_FILE; required)' },
-    { name: 'cors-origin', value: 'ORIGIN', description: `Web UI origins that may call it from a browser, comma-separated (env JOBSET_CODEC_CORS_ORIGIN, default ${DEFAULT_CORS_ORIGIN})` },
+    {
+      name: 'cors-origin',
+      value: 'ORIGIN',
+      description: `Web UI origins that may call it from a browser, comma-separated (env JOBSET_CODEC_CORS_ORIGIN, default ${DEFAULT_CORS_ORIGIN})`,
+    },
   ],
   details: [
-    'Point the Web UI at it: its Data Encoder setting (Codec Server endpoint), or the dev server\'s',
+    "Point the Web UI at it: its Data Encoder setting (Codec Server endpoint), or the dev server's",
     '`temporal server start-dev --ui-codec-endpoint http://127.0.0.1:8888`; the `temporal` CLI takes',
     '`--codec-endpoint http://127.0.0.1:8888`. It has no authentication of its own: anyone who can',
     'reach it can decrypt payloads, so keep it on loopback or behind your authenticating proxy.',

@@ -20,7 +20,7 @@ function within<T>(promise: Promise<T>, what: string): Promise<T> {
   ]).finally(() => clearTimeout(timer));
 }
 
-const reason = (err: unknown) => (err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err));
+const reason = (err: unknown) => (err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err));
 
 export const describeCommand: Command = {
   name: 'describe',

@@ -18,7 +18,12 @@ export const submitCommand: Command = {
   usage: 'submit -f FILE [-f FILE ...] [-n NS] [--wait [--timeout D]]',
   flags: [
     { name: 'filename', short: 'f', value: 'FILE', multiple: true, description: 'JobSet YAML or JSON (several documents allowed); - reads standard input' },
-    { name: 'namespace', short: 'n', value: 'NS', description: 'namespace of the JobSets; a JobSet naming another one is refused (default: env JOBSET_NAMESPACE, else default)' },
+    {
+      name: 'namespace',
+      short: 'n',
+      value: 'NS',
+      description: 'namespace of the JobSets; a JobSet naming another one is refused (default: env JOBSET_NAMESPACE, else default)',
+    },
     { name: 'wait', description: 'wait until every submitted JobSet has completed' },
     { name: 'timeout', value: 'DURATION', description: 'with --wait: give up after this long (e.g. 10m; default: no limit)' },
     ...connectionFlags,
@@ -45,7 +50,8 @@ export const submitCommand: Command = {
       const prefix = files.length > 1 ? `${file === '-' ? '(stdin)' : file}: ` : '';
       try {
         const text = await readInput(file, io);
-        for (const js of loadJobSets(text)) jobSets.push(prepareJobSet(js, { ...(namespace ? { namespace } : {}), ...(defaultNamespace ? { defaultNamespace } : {}) }));
+        for (const js of loadJobSets(text))
+          jobSets.push(prepareJobSet(js, { ...(namespace ? { namespace } : {}), ...(defaultNamespace ? { defaultNamespace } : {}) }));
       } catch (err) {
         if (err instanceof JobSetValidationError) for (const issue of err.issues) io.stderr.write(`${prefix}${formatIssue(issue)}\n`);
         else io.stderr.write(`${prefix}error: cannot read ${file}: ${(err as Error).message}\n`);

@@ -35,10 +35,7 @@ export function workerConfig(args: ParsedArgs, base: NodeJS.ProcessEnv = process
 export const workerCommand: Command = {
   name: 'worker',
   usage: 'worker [--address HOST:PORT] [--task-queue QUEUE] [--kubeconfig FILE] ...',
-  flags: [
-    ...connectionFlags,
-    { name: 'kubeconfig', value: 'FILE', description: 'cluster the JobSets run on (env KUBECONFIG)' },
-  ],
+  flags: [...connectionFlags, { name: 'kubeconfig', value: 'FILE', description: 'cluster the JobSets run on (env KUBECONFIG)' }],
   details: 'Stops gracefully on SIGINT/SIGTERM. Exit status: 0 stopped, 1 failed, 2 bad flags or configuration.',
 
   async run(args, io: CliIO): Promise<number> {

@@ -49,7 +49,10 @@ export function example(file: string, edit: (js: any) => void = () => undefined)
 }
 
 /** A small JobSet for the bridge: one replicated job of `replicas` single-pod Jobs. */
-export function smallJobSet(name: string, options: { duration?: string; replicas?: number; suspend?: boolean; managedBy?: string | null; extraSpec?: Record<string, unknown> } = {}): any {
+export function smallJobSet(
+  name: string,
+  options: { duration?: string; replicas?: number; suspend?: boolean; managedBy?: string | null; extraSpec?: Record<string, unknown> } = {},
+): any {
   return {
     apiVersion: 'jobset.x-k8s.io/v1alpha2',
     kind: 'JobSet',
@@ -83,13 +86,16 @@ export function smallJobSet(name: string, options: { duration?: string; replicas
 export const applyJobSet = (namespace: string, js: unknown) => kubectlOk(['apply', '-n', namespace, '-f', '-'], stringify(js));
 
 /** `kubectl get jobset NAME -o jsonpath=...`. */
-export const jsonpath = (namespace: string, name: string, path: string) =>
-  kubectlOk(['get', 'jobset', name, '-n', namespace, '-o', `jsonpath=${path}`]);
+export const jsonpath = (namespace: string, name: string, path: string) => kubectlOk(['get', 'jobset', name, '-n', namespace, '-o', `jsonpath=${path}`]);
 
 /** Events about a JobSet as `reason: message` lines (kubectl get events). */
 export async function jobSetEvents(namespace: string, name: string): Promise<Array<{ type: string; reason: string; message: string }>> {
   const out = await kubectlOk(['get', 'events', '-n', namespace, '--field-selector', `involvedObject.kind=JobSet,involvedObject.name=${name}`, '-o', 'json']);
-  return (JSON.parse(out).items as Array<{ type: string; reason: string; message: string; firstTimestamp?: string }>).map(({ type, reason, message }) => ({ type, reason, message }));
+  return (JSON.parse(out).items as Array<{ type: string; reason: string; message: string; firstTimestamp?: string }>).map(({ type, reason, message }) => ({
+    type,
+    reason,
+    message,
+  }));
 }
 
 /** Names of every child object of a JobSet still present (Jobs, Services, Pods by the jobset-name label). */
@@ -236,9 +242,7 @@ export function table(text: string): Array<Record<string, string>> {
   const [header, ...rows] = text.split('\n').filter((l) => l.trim() !== '');
   if (header === undefined) return [];
   const starts = [...header.matchAll(/\S+/g)].map((m) => ({ name: m[0], at: m.index ?? 0 }));
-  return rows.map((row) =>
-    Object.fromEntries(starts.map((c, i) => [c.name, row.slice(c.at, starts[i + 1]?.at ?? row.length).trim()])),
-  );
+  return rows.map((row) => Object.fromEntries(starts.map((c, i) => [c.name, row.slice(c.at, starts[i + 1]?.at ?? row.length).trim()])));
 }
 
 /** Deletes every JobSet in the namespace and waits until each one's workflow has ended. */
@@ -246,13 +250,17 @@ export async function deleteAllJobSets(client: Client, namespace: string): Promi
   const names = (await kubectlOk(['get', 'jobsets', '-n', namespace, '-o', 'jsonpath={.items[*].metadata.name}'])).split(' ').filter(Boolean);
   await kubectlOk(['delete', 'jobsets', '--all', '-n', namespace, '--wait=true']);
   for (const name of names) {
-    await eventually(`the workflow of ${namespace}/${name} to end`, async () => {
-      try {
-        const d = await client.workflow.getHandle(`jobset/${namespace}/${name}`).describe();
-        return d.status.name === 'RUNNING' ? undefined : true;
-      } catch {
-        return true; // never started (invalid, or not ours)
-      }
-    }, 120_000);
+    await eventually(
+      `the workflow of ${namespace}/${name} to end`,
+      async () => {
+        try {
+          const d = await client.workflow.getHandle(`jobset/${namespace}/${name}`).describe();
+          return d.status.name === 'RUNNING' ? undefined : true;
+        } catch {
+          return true; // never started (invalid, or not ours)
+        }
+      },
+      120_000,
+    );
   }
 }

@@ -56,11 +56,29 @@ export class DevServer {
     if (!cli) throw new Error('TEMPORAL_CLI_PATH is not set: run the resilience tests through jest (global setup)');
     const [port, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
     const args = [
-      'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--headless',
-      '--http-port', String(httpPort), '--metrics-port', String(metricsPort),
-      '--db-filename', dbFile, '--log-level', 'error',
-      '--search-attribute', 'JobSetNamespace=Keyword', '--search-attribute', 'JobSetName=Keyword',
-      '--search-attribute', 'JobSetState=Keyword', '--search-attribute', 'JobSetRestarts=Int',
+      'server',
+      'start-dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--headless',
+      '--http-port',
+      String(httpPort),
+      '--metrics-port',
+      String(metricsPort),
+      '--db-filename',
+      dbFile,
+      '--log-level',
+      'error',
+      '--search-attribute',
+      'JobSetNamespace=Keyword',
+      '--search-attribute',
+      'JobSetName=Keyword',
+      '--search-attribute',
+      'JobSetState=Keyword',
+      '--search-attribute',
+      'JobSetRestarts=Int',
     ];
     return new DevServer(`127.0.0.1:${port}`, args, cli);
   }
@@ -71,11 +89,15 @@ export class DevServer {
     child.stdout?.on('data', (d) => (this.log += String(d)));
     child.stderr?.on('data', (d) => (this.log += String(d)));
     this.child = child;
-    await eventually(`the dev server on ${this.address} to be SERVING`, async () => {
-      if (child.exitCode !== null) throw new Error(`the dev server exited (${child.exitCode}): ${this.log.slice(-2000)}`);
-      const { stdout } = await run(this.cli, ['operator', 'cluster', 'health', '--address', this.address]);
-      return stdout.includes('SERVING') ? true : undefined;
-    }, 60_000);
+    await eventually(
+      `the dev server on ${this.address} to be SERVING`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`the dev server exited (${child.exitCode}): ${this.log.slice(-2000)}`);
+        const { stdout } = await run(this.cli, ['operator', 'cluster', 'health', '--address', this.address]);
+        return stdout.includes('SERVING') ? true : undefined;
+      },
+      60_000,
+    );
   }
 
   /** SIGTERM, as `temporal.sh down` does; resolves once the process has exited. */
@@ -138,10 +160,14 @@ export async function restartKubeApiserver(downMs = 3_000): Promise<number> {
   } finally {
     closeSync(log);
   }
-  await eventually('kube-apiserver /readyz after its restart', async () => {
-    const { stdout } = await run(kubectl, ['--kubeconfig', kubeconfig, 'get', '--raw', '/readyz']);
-    return stdout.trim() === 'ok' ? true : undefined;
-  }, 120_000);
+  await eventually(
+    'kube-apiserver /readyz after its restart',
+    async () => {
+      const { stdout } = await run(kubectl, ['--kubeconfig', kubeconfig, 'get', '--raw', '/readyz']);
+      return stdout.trim() === 'ok' ? true : undefined;
+    },
+    120_000,
+  );
   return Date.now() - down;
 }
 

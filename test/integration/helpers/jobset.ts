@@ -68,10 +68,14 @@ export async function statusEventually(
   probe: (s: JobSetStatus) => boolean,
   timeoutMs = 120_000,
 ): Promise<JobSetStatus> {
-  return eventually(what, async () => {
-    const s = await handle.query(statusQuery);
-    return probe(s) ? s : undefined;
-  }, timeoutMs);
+  return eventually(
+    what,
+    async () => {
+      const s = await handle.query(statusQuery);
+      return probe(s) ? s : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 /** A pod template for the fake cluster: KWOK runs no container, the annotations say how it ends. */

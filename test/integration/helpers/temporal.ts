@@ -21,10 +21,14 @@ export async function createTemporalEnv(): Promise<TestWorkflowEnvironment> {
       executable: { type: 'existing-path', path },
       ip: '127.0.0.1',
       extraArgs: [
-        '--search-attribute', 'JobSetNamespace=Keyword',
-        '--search-attribute', 'JobSetName=Keyword',
-        '--search-attribute', 'JobSetState=Keyword',
-        '--search-attribute', 'JobSetRestarts=Int',
+        '--search-attribute',
+        'JobSetNamespace=Keyword',
+        '--search-attribute',
+        'JobSetName=Keyword',
+        '--search-attribute',
+        'JobSetState=Keyword',
+        '--search-attribute',
+        'JobSetRestarts=Int',
       ],
     },
   });

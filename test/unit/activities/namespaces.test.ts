@@ -13,8 +13,23 @@ import { makeJobSet, makeReplicatedJob } from '../core/builders.js';
 /** Kubernetes clients that record every call and answer none: nothing may be asked of them here. */
 function recordingKube(calls: string[]): KubeClients {
   const client = (group: string) =>
-    new Proxy({}, { get: (_, method) => async () => { calls.push(`${group}.${String(method)}`); throw new Error('no cluster here'); } });
-  return { config: {} as KubeClients['config'], batch: client('batch'), core: client('core'), custom: client('custom'), events: client('events'), watch: client('watch') } as unknown as KubeClients;
+    new Proxy(
+      {},
+      {
+        get: (_, method) => async () => {
+          calls.push(`${group}.${String(method)}`);
+          throw new Error('no cluster here');
+        },
+      },
+    );
+  return {
+    config: {} as KubeClients['config'],
+    batch: client('batch'),
+    core: client('core'),
+    custom: client('custom'),
+    events: client('events'),
+    watch: client('watch'),
+  } as unknown as KubeClients;
 }
 
 const jobSet = (namespace: string): JobSet => makeJobSet('js', namespace).replicatedJob(makeReplicatedJob('w').replicas(2)).obj();
@@ -36,7 +51,15 @@ describe('issue 12 item 7: namespace allow-list', () => {
   test.each([
     ['ensureService', () => env.run(activities.ensureService, { jobSet: jobSet('team-b') })],
     ['ensurePVCs', () => env.run(activities.ensurePVCs, { jobSet: jobSet('team-b') })],
-    ['createJobs', () => env.run(activities.createJobs, { jobSet: jobSet('team-b'), status: { conditions: [], restarts: 0, restartsCountTowardsMax: 0, replicatedJobsStatus: [] }, jobs: [{ replicatedJob: 'w', jobIndex: 0 }] })],
+    [
+      'createJobs',
+      () =>
+        env.run(activities.createJobs, {
+          jobSet: jobSet('team-b'),
+          status: { conditions: [], restarts: 0, restartsCountTowardsMax: 0, replicatedJobsStatus: [] },
+          jobs: [{ replicatedJob: 'w', jobIndex: 0 }],
+        }),
+    ],
     ['deleteJobs', () => env.run(activities.deleteJobs, { namespace: 'team-b', names: ['js-w-0'] })],
     ['suspendJobs', () => env.run(activities.suspendJobs, { namespace: 'team-b', names: ['js-w-0'] })],
     ['resumeJobs', () => env.run(activities.resumeJobs, { jobSet: jobSet('team-b'), jobs: [{ name: 'js-w-0', replicatedJob: 'w' }] })],

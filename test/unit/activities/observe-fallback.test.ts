@@ -15,7 +15,16 @@ const notFound = () => Object.assign(new Error('not found'), { code: 404 });
 
 test('a cache that cannot list: the observation falls back to listing the Jobs after cacheWaitMs', async () => {
   const js = makeJobSet('train', 'ns').uid('uid-1').replicatedJob(makeReplicatedJob('w').replicas(1)).obj();
-  const job = { metadata: { name: 'train-w-0', namespace: 'ns', uid: 'j1', labels: { [Label.JobSetName]: 'train', [Label.JobSetUID]: 'uid-1', [Label.ReplicatedJobName]: 'w', [Label.JobIndex]: '0', [Label.RestartAttempt]: '0' } }, spec: {}, status: { active: 1 } };
+  const job = {
+    metadata: {
+      name: 'train-w-0',
+      namespace: 'ns',
+      uid: 'j1',
+      labels: { [Label.JobSetName]: 'train', [Label.JobSetUID]: 'uid-1', [Label.ReplicatedJobName]: 'w', [Label.JobIndex]: '0', [Label.RestartAttempt]: '0' },
+    },
+    spec: {},
+    status: { active: 1 },
+  };
   const calls: string[] = [];
   const kube = {
     batch: {
@@ -34,7 +43,11 @@ test('a cache that cannot list: the observation falls back to listing the Jobs a
   const children = new ChildCache(kube, { log: () => undefined }).start();
   try {
     const activities = createJobSetActivities(kube, children, { cacheWaitMs: 200 });
-    const result = (await new MockActivityEnvironment().run(activities.observeChildren, { jobSet: js, maxWaitMs: 60_000, minResourceVersion: '500' })) as ObserveResult;
+    const result = (await new MockActivityEnvironment().run(activities.observeChildren, {
+      jobSet: js,
+      maxWaitMs: 60_000,
+      minResourceVersion: '500',
+    })) as ObserveResult;
     expect(calls).toEqual(['list Jobs of ns']);
     expect(expandObservation(js, result.compact!).jobs.map((j) => j.name)).toEqual(['train-w-0']);
     // A listed observation carries no version: the run lists until its next write.

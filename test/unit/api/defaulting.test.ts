@@ -17,7 +17,9 @@ describe('webhook defaults (§2.1)', () => {
     { name: 'successPolicy: All', input: jobSet().obj(), pick: (js) => js.spec.successPolicy, want: { operator: 'All' } },
     {
       name: 'successPolicy: kept',
-      input: jobSet().set('successPolicy', { operator: 'Any', targetReplicatedJobs: ['w'] }).obj(),
+      input: jobSet()
+        .set('successPolicy', { operator: 'Any', targetReplicatedJobs: ['w'] })
+        .obj(),
       pick: (js) => js.spec.successPolicy,
       want: { operator: 'Any', targetReplicatedJobs: ['w'] },
     },
@@ -80,19 +82,25 @@ describe('webhook defaults (§2.1)', () => {
     },
     {
       name: 'volume claim policy: retentionPolicy whenDeleted Delete',
-      input: jobSet().set('volumeClaimPolicies', [{ templates: [] }]).obj(),
+      input: jobSet()
+        .set('volumeClaimPolicies', [{ templates: [] }])
+        .obj(),
       pick: (js) => js.spec.volumeClaimPolicies?.[0]?.retentionPolicy,
       want: { whenDeleted: 'Delete' },
     },
     {
       name: 'volume claim policy: empty retentionPolicy gets whenDeleted Delete',
-      input: jobSet().set('volumeClaimPolicies', [{ templates: [], retentionPolicy: {} }]).obj(),
+      input: jobSet()
+        .set('volumeClaimPolicies', [{ templates: [], retentionPolicy: {} }])
+        .obj(),
       pick: (js) => js.spec.volumeClaimPolicies?.[0]?.retentionPolicy,
       want: { whenDeleted: 'Delete' },
     },
     {
       name: 'volume claim policy: Retain kept',
-      input: jobSet().set('volumeClaimPolicies', [{ templates: [], retentionPolicy: { whenDeleted: 'Retain' } }]).obj(),
+      input: jobSet()
+        .set('volumeClaimPolicies', [{ templates: [], retentionPolicy: { whenDeleted: 'Retain' } }])
+        .obj(),
       pick: (js) => js.spec.volumeClaimPolicies?.[0]?.retentionPolicy,
       want: { whenDeleted: 'Retain' },
     },

@@ -44,11 +44,9 @@ it('renders one issue per line under a heading', () => {
   expect(err).toBeInstanceOf(Error);
   expect(err.name).toBe('JobSetValidationError');
   expect(err.message).toBe(
-    [
-      'JobSet "x" is invalid (2 errors):',
-      '  ✖ metadata.name: name or generateName is required',
-      '  ✖ (document 2) spec.replicatedJobs[1].replicas: bad',
-    ].join('\n'),
+    ['JobSet "x" is invalid (2 errors):', '  ✖ metadata.name: name or generateName is required', '  ✖ (document 2) spec.replicatedJobs[1].replicas: bad'].join(
+      '\n',
+    ),
   );
   expect(formatIssue(err.issues[1]!)).toBe('(document 2) spec.replicatedJobs[1].replicas: bad');
 });

@@ -25,7 +25,24 @@ const failsOnlyEarly = (js: JobSet) => annotations(js).some((a) => a['kwok-sim/f
 
 it('covers the upstream-style cases we support', () => {
   const names = examples.map((e) => e.file);
-  for (const want of ['simple/paralleljobs.yaml', 'simple/pytorch.yaml', 'simple/success-policy.yaml', 'simple/coordinator.yaml', 'simple/exclusive-placement.yaml', 'simple/ttl-after-finished.yaml', 'simple/suspend.yaml', 'simple/group.yaml', 'simple/network.yaml', 'startup-policy/in-order.yaml', 'depends-on/depends-on.yaml', 'depends-on/multiple-depends-on.yaml', 'failure-policy/failjobset-action.yaml', 'failure-policy/restartjobset-action.yaml', 'failure-policy/restartjobsetandignoremaxrestarts-action.yaml', 'failure-policy/onjobfailurereasons-podfailurepolicy.yaml']) {
+  for (const want of [
+    'simple/paralleljobs.yaml',
+    'simple/pytorch.yaml',
+    'simple/success-policy.yaml',
+    'simple/coordinator.yaml',
+    'simple/exclusive-placement.yaml',
+    'simple/ttl-after-finished.yaml',
+    'simple/suspend.yaml',
+    'simple/group.yaml',
+    'simple/network.yaml',
+    'startup-policy/in-order.yaml',
+    'depends-on/depends-on.yaml',
+    'depends-on/multiple-depends-on.yaml',
+    'failure-policy/failjobset-action.yaml',
+    'failure-policy/restartjobset-action.yaml',
+    'failure-policy/restartjobsetandignoremaxrestarts-action.yaml',
+    'failure-policy/onjobfailurereasons-podfailurepolicy.yaml',
+  ]) {
     expect(names).toContain(want);
   }
 });

@@ -33,7 +33,11 @@ describe('issue 12 item 3 (size limits): a JobSet larger than the documented lim
       want: [jobs(5001)],
     },
     { name: '100,000 pods', input: new JobSetBuilder('js').replicatedJobs(rjob('w').replicas(1000).pods(100)).obj(), want: [] },
-    { name: '100,100 pods', input: new JobSetBuilder('js').replicatedJobs(rjob('w').replicas(1000).pods(100), rjob('x').replicas(1).pods(100)).obj(), want: [pods(100_100)] },
+    {
+      name: '100,100 pods',
+      input: new JobSetBuilder('js').replicatedJobs(rjob('w').replicas(1000).pods(100), rjob('x').replicas(1).pods(100)).obj(),
+      want: [pods(100_100)],
+    },
     {
       name: 'parallelism counts, completions do not',
       input: new JobSetBuilder('js').replicatedJobs(rjob('w').replicas(2).jobSpecField('parallelism', 50_001).jobSpecField('completions', 1)).obj(),

@@ -108,7 +108,12 @@ describe('loadJobSets', () => {
     ['an unclosed flow sequence', 'spec: [1, 2\n', 1, /^unreadable YAML: line 2, column 1: /],
     ['a duplicate key', 'metadata: {}\nmetadata: {}\n', 1, /^unreadable YAML: line 2, column 1: Map keys must be unique$/],
     ['an undefined alias', 'spec: *nothing\n', 1, /^unreadable YAML: .*nothing/],
-    ['a cyclic alias', 'metadata: {name: a}\nspec:\n  replicatedJobs:\n  - &r {name: w, template: {spec: {template: {spec: {containers: [{name: c, x: *r}]}}}}}\n', 1, /^unreadable YAML: an alias refers to a node that contains it$/],
+    [
+      'a cyclic alias',
+      'metadata: {name: a}\nspec:\n  replicatedJobs:\n  - &r {name: w, template: {spec: {template: {spec: {containers: [{name: c, x: *r}]}}}}}\n',
+      1,
+      /^unreadable YAML: an alias refers to a node that contains it$/,
+    ],
     ['broken JSON', '{"metadata": {"name": "a"}', 1, /^unreadable YAML: /],
     ['a broken second document', `${yamlOf(jobSet('a').obj())}---\nspec: [\n`, 2, /^unreadable YAML: line \d+, column \d+: /],
   ])('refuses %s, naming the document', (_name, text, doc, message) => {
@@ -127,9 +132,11 @@ describe('loadJobSets', () => {
   });
 
   it('an upstream failure-policy message maps to the reason field', () => {
-    const text = yamlOf(jobSet().set('failurePolicy', { rules: [{ action: 'FailJobSet', onJobFailureReasons: ['Evicted'] }] }).obj());
-    expect(issuesOf(() => loadJobSets(text))).toEqual([
-      { path: 'spec.failurePolicy.rules[0].onJobFailureReasons[0]', message: M.FailureReason('Evicted') },
-    ]);
+    const text = yamlOf(
+      jobSet()
+        .set('failurePolicy', { rules: [{ action: 'FailJobSet', onJobFailureReasons: ['Evicted'] }] })
+        .obj(),
+    );
+    expect(issuesOf(() => loadJobSets(text))).toEqual([{ path: 'spec.failurePolicy.rules[0].onJobFailureReasons[0]', message: M.FailureReason('Evicted') }]);
   });
 });

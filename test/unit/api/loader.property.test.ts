@@ -57,7 +57,12 @@ const validJobSet: fc.Arbitrary<Json> = fc
     rjobs: fc.uniqueArray(dnsName, { minLength: 1, maxLength: 4 }).chain((names) =>
       fc.tuple(
         ...names.map((n) =>
-          fc.record({ name: fc.constant(n), replicas: fc.integer({ min: 0, max: 4 }), pods: fc.integer({ min: 1, max: 4 }), group: fc.constantFrom('default', 'g1', 'g2') }),
+          fc.record({
+            name: fc.constant(n),
+            replicas: fc.integer({ min: 0, max: 4 }),
+            pods: fc.integer({ min: 1, max: 4 }),
+            group: fc.constantFrom('default', 'g1', 'g2'),
+          }),
         ),
       ),
     ),
@@ -191,7 +196,10 @@ const violations: Record<string, Violation> = {
     delete js.spec.startupPolicy;
     if (rjobs.length === 1) rjobs.push({ ...JSON.parse(JSON.stringify(rjobs[0])), name: 'second' });
     const i = 1 + pick(rjobs.length - 1);
-    rjobs[i].dependsOn = [{ name: rjobs[0].name, status: 'Ready' }, { name: rjobs[0].name, status: 'Complete' }];
+    rjobs[i].dependsOn = [
+      { name: rjobs[0].name, status: 'Ready' },
+      { name: rjobs[0].name, status: 'Complete' },
+    ];
     return `spec.replicatedJobs[${i}].dependsOn[1].name`;
   },
   inOrderWithDependsOn: (js) => {
@@ -263,8 +271,10 @@ const violations: Record<string, Violation> = {
     return 'spec.coordinator.podIndex';
   },
   claimNotMounted: (js) => `spec.volumeClaimPolicies[${addClaim(js, { metadata: { name: 'unmounted' }, spec: {} }, false)}].templates[0].metadata.name`,
-  claimNamespace: (js) => `spec.volumeClaimPolicies[${addClaim(js, { metadata: { name: 'nsclaim', namespace: 'other' }, spec: {} })}].templates[0].metadata.namespace`,
-  claimBadName: (js, pick) => `spec.volumeClaimPolicies[${addClaim(js, { metadata: { name: bad(['Data', 'a_b', 'x'.repeat(62)], pick) }, spec: {} })}].templates[0].metadata.name`,
+  claimNamespace: (js) =>
+    `spec.volumeClaimPolicies[${addClaim(js, { metadata: { name: 'nsclaim', namespace: 'other' }, spec: {} })}].templates[0].metadata.namespace`,
+  claimBadName: (js, pick) =>
+    `spec.volumeClaimPolicies[${addClaim(js, { metadata: { name: bad(['Data', 'a_b', 'x'.repeat(62)], pick) }, spec: {} })}].templates[0].metadata.name`,
   claimDuplicate: (js) => {
     addClaim(js, { metadata: { name: 'dup' }, spec: {} });
     return `spec.volumeClaimPolicies[${addClaim(js, { metadata: { name: 'dup' }, spec: {} })}].templates[0].metadata.name`;
@@ -280,7 +290,10 @@ const violations: Record<string, Violation> = {
     const where = pick(3);
     if (where === 0) js.spec.replicas = 3;
     else if (where === 1) rjobsOf(js)[0].replica = 3;
-    else (rulesOf(js), (js.spec.failurePolicy.maxRestart = 3));
+    else {
+      rulesOf(js); // creates spec.failurePolicy
+      js.spec.failurePolicy.maxRestart = 3;
+    }
     return ['spec.replicas', 'spec.replicatedJobs[0].replica', 'spec.failurePolicy.maxRestart'][where] as string;
   },
   negativeReplicas: (js, pick) => {
@@ -361,7 +374,8 @@ function ruleViolations(js: JobSet): string[] {
   rjobs.forEach((rj, i) => {
     if (name !== undefined && !dns1035(`${name}-${rj.name}-${rj.replicas - 1}`)) out.push(`job name ${i}`);
     const c = rj.template.spec.completions;
-    if (name !== undefined && c != null && rj.template.spec.completionMode === 'Indexed' && !dns1035(`${name}-${rj.name}-${rj.replicas - 1}-${c - 1}-abcde`)) out.push(`pod name ${i}`);
+    if (name !== undefined && c != null && rj.template.spec.completionMode === 'Indexed' && !dns1035(`${name}-${rj.name}-${rj.replicas - 1}-${c - 1}-abcde`))
+      out.push(`pod name ${i}`);
     if (!dns1035(rj.groupName)) out.push(`group ${i}`);
     if ((rj.template.spec.parallelism ?? 1) * rj.replicas > 2 ** 31 - 1) out.push(`product ${i}`);
     if (i === 0 && rj.dependsOn !== undefined) out.push('dependsOn on first');
@@ -444,13 +458,11 @@ describe('the loader', () => {
   });
 
   it('throws nothing but JobSetValidationError for any text, including damaged YAML', () => {
-    const damaged = fc
-      .tuple(validJobSet, fc.nat(), fc.nat({ max: 20 }), fc.string({ maxLength: 5 }))
-      .map(([js, at, cut, insert]) => {
-        const text = stringify(js);
-        const i = at % (text.length + 1);
-        return text.slice(0, i) + insert + text.slice(i + cut);
-      });
+    const damaged = fc.tuple(validJobSet, fc.nat(), fc.nat({ max: 20 }), fc.string({ maxLength: 5 })).map(([js, at, cut, insert]) => {
+      const text = stringify(js);
+      const i = at % (text.length + 1);
+      return text.slice(0, i) + insert + text.slice(i + cut);
+    });
     fc.assert(
       fc.property(fc.oneof(fc.string(), damaged), (text) => {
         try {

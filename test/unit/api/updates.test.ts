@@ -20,16 +20,54 @@ describe('resume request', () => {
   test.each<[string, unknown, string[]]>([
     ['no request', undefined, []],
     ['empty', {}, []],
-    ['every scheduling field', { podTemplates: { workers: { labels: { a: 'b' }, annotations: { c: 'd' }, nodeSelector: { zone: 'z1' }, tolerations: [{ key: 'k', operator: 'Exists', effect: 'NoSchedule' }], schedulingGates: [{ name: 'g' }] } } }, []],
+    [
+      'every scheduling field',
+      {
+        podTemplates: {
+          workers: {
+            labels: { a: 'b' },
+            annotations: { c: 'd' },
+            nodeSelector: { zone: 'z1' },
+            tolerations: [{ key: 'k', operator: 'Exists', effect: 'NoSchedule' }],
+            schedulingGates: [{ name: 'g' }],
+          },
+        },
+      },
+      [],
+    ],
     ['not an object', 'resume', ['(root): Invalid input: expected object, received string']],
     ['an unknown top-level field', { suspend: false }, ['suspend: unknown field "suspend"']],
     ['podTemplates not an object', { podTemplates: [] }, ['podTemplates: Invalid input: expected object, received array']],
-    ['a field outside the scheduling fields', { podTemplates: { workers: { containers: [] } } }, ['podTemplates.workers.containers: unknown field "containers"']],
-    ['a label that is not a string', { podTemplates: { workers: { labels: { a: 1 } } } }, ['podTemplates.workers.labels.a: Invalid input: expected string, received number']],
-    ['tolerations not a list', { podTemplates: { workers: { tolerations: {} } } }, ['podTemplates.workers.tolerations: Invalid input: expected array, received object']],
-    ['a toleration key that is not a string', { podTemplates: { workers: { tolerations: [{ key: 3 }] } } }, ['podTemplates.workers.tolerations[0].key: Invalid input: expected string, received number']],
-    ['an empty scheduling gate name', { podTemplates: { workers: { schedulingGates: [{ name: '' }] } } }, ['podTemplates.workers.schedulingGates[0].name: Too small: expected string to have >=1 characters']],
-    ['a scheduling gate with another field', { podTemplates: { workers: { schedulingGates: [{ name: 'g', x: 1 }] } } }, ['podTemplates.workers.schedulingGates[0].x: unknown field "x"']],
+    [
+      'a field outside the scheduling fields',
+      { podTemplates: { workers: { containers: [] } } },
+      ['podTemplates.workers.containers: unknown field "containers"'],
+    ],
+    [
+      'a label that is not a string',
+      { podTemplates: { workers: { labels: { a: 1 } } } },
+      ['podTemplates.workers.labels.a: Invalid input: expected string, received number'],
+    ],
+    [
+      'tolerations not a list',
+      { podTemplates: { workers: { tolerations: {} } } },
+      ['podTemplates.workers.tolerations: Invalid input: expected array, received object'],
+    ],
+    [
+      'a toleration key that is not a string',
+      { podTemplates: { workers: { tolerations: [{ key: 3 }] } } },
+      ['podTemplates.workers.tolerations[0].key: Invalid input: expected string, received number'],
+    ],
+    [
+      'an empty scheduling gate name',
+      { podTemplates: { workers: { schedulingGates: [{ name: '' }] } } },
+      ['podTemplates.workers.schedulingGates[0].name: Too small: expected string to have >=1 characters'],
+    ],
+    [
+      'a scheduling gate with another field',
+      { podTemplates: { workers: { schedulingGates: [{ name: 'g', x: 1 }] } } },
+      ['podTemplates.workers.schedulingGates[0].x: unknown field "x"'],
+    ],
     ['a replicated job the JobSet does not have', { podTemplates: { nope: {} } }, ['podTemplates[nope]: replicatedJob "nope" is not in spec.replicatedJobs']],
   ])('%s', (_, request, expected) => {
     expect(issues(() => parseResumeRequest(js, request))).toEqual(expected);

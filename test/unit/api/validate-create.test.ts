@@ -71,36 +71,54 @@ describe('restart strategy (§2.3.1)', () => {
 describe('dependsOn and startupPolicy (§2.3.2, §2.3.5, CEL)', () => {
   const a = () => rjob('a');
   it.each<Case>([
-    { name: 'on the previous rjob', input: jobSet().replicatedJobs(a(), rjob('b').dependsOn(['a', 'Complete'])).obj(), want: [] },
+    {
+      name: 'on the previous rjob',
+      input: jobSet()
+        .replicatedJobs(a(), rjob('b').dependsOn(['a', 'Complete']))
+        .obj(),
+      want: [],
+    },
     {
       name: 'on several earlier rjobs',
-      input: jobSet().replicatedJobs(a(), rjob('b'), rjob('c').dependsOn(['a', 'Complete'], ['b', 'Ready'])).obj(),
+      input: jobSet()
+        .replicatedJobs(a(), rjob('b'), rjob('c').dependsOn(['a', 'Complete'], ['b', 'Ready']))
+        .obj(),
       want: [],
     },
     {
       name: 'on the first rjob',
-      input: jobSet().replicatedJobs(rjob('a').dependsOn(['b', 'Ready']), rjob('b')).obj(),
+      input: jobSet()
+        .replicatedJobs(rjob('a').dependsOn(['b', 'Ready']), rjob('b'))
+        .obj(),
       want: [issue('spec.replicatedJobs[0].dependsOn', M.DependsOnFirstReplicatedJob)],
     },
     { name: 'no dependsOn at all', input: jobSet().replicatedJobs(a(), rjob('b')).obj(), want: [] },
     {
       name: 'on a later rjob',
-      input: jobSet().replicatedJobs(a(), rjob('b').dependsOn(['c', 'Ready']), rjob('c')).obj(),
+      input: jobSet()
+        .replicatedJobs(a(), rjob('b').dependsOn(['c', 'Ready']), rjob('c'))
+        .obj(),
       want: [issue('spec.replicatedJobs[1].dependsOn[0].name', M.CannotDependOn('b', 'c'))],
     },
     {
       name: 'on an unknown rjob',
-      input: jobSet().replicatedJobs(a(), rjob('b').dependsOn(['a', 'Ready'], ['x', 'Ready'])).obj(),
+      input: jobSet()
+        .replicatedJobs(a(), rjob('b').dependsOn(['a', 'Ready'], ['x', 'Ready']))
+        .obj(),
       want: [issue('spec.replicatedJobs[1].dependsOn[1].name', M.CannotDependOn('b', 'x'))],
     },
     {
       name: 'on itself',
-      input: jobSet().replicatedJobs(a(), rjob('b').dependsOn(['b', 'Ready'])).obj(),
+      input: jobSet()
+        .replicatedJobs(a(), rjob('b').dependsOn(['b', 'Ready']))
+        .obj(),
       want: [issue('spec.replicatedJobs[1].dependsOn[0].name', M.CannotDependOn('b', 'b'))],
     },
     {
       name: 'the same rjob twice',
-      input: jobSet().replicatedJobs(a(), rjob('b').dependsOn(['a', 'Ready'], ['a', 'Complete'])).obj(),
+      input: jobSet()
+        .replicatedJobs(a(), rjob('b').dependsOn(['a', 'Ready'], ['a', 'Complete']))
+        .obj(),
       want: [issue('spec.replicatedJobs[1].dependsOn[1].name', M.Duplicate('a'))],
     },
     {
@@ -160,12 +178,7 @@ describe('managedBy (§2.3.4)', () => {
     {
       name: 'a path with characters outside RFC 3986',
       input: withManagedBy('kueue.io/a b'),
-      want: [
-        issue(
-          'spec.managedBy',
-          `Invalid value: "a b": Invalid path (regex used for validation is '[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+')`,
-        ),
-      ],
+      want: [issue('spec.managedBy', `Invalid value: "a b": Invalid path (regex used for validation is '[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+')`)],
     },
     { name: '64 characters', input: withManagedBy(`kueue.io/${name(55)}`), want: [issue('spec.managedBy', M.TooLong(63))] },
   ])('$name', check);
@@ -203,7 +216,9 @@ describe('replicatedJobs (§2.3.5)', () => {
     },
     {
       name: 'a 64-character group name',
-      input: jobSet().replicatedJobs(rjob('w').groupName(name(64))).obj(),
+      input: jobSet()
+        .replicatedJobs(rjob('w').groupName(name(64)))
+        .obj(),
       want: [issue('spec.replicatedJobs[0].groupName', M.GroupNameTooLong)],
     },
     {
@@ -293,7 +308,11 @@ describe('failurePolicy (§2.3.7)', () => {
     },
     {
       name: 'a repeated rule name',
-      input: withRules([{ name: 'x', action: 'FailJobSet' }, { name: 'y', action: 'FailJobSet' }, { name: 'x', action: 'RestartJobSet' }]),
+      input: withRules([
+        { name: 'x', action: 'FailJobSet' },
+        { name: 'y', action: 'FailJobSet' },
+        { name: 'x', action: 'RestartJobSet' },
+      ]),
       want: [issue('spec.failurePolicy.rules[2].name', M.RuleNamesNotUnique([0, 2], 'x'))],
     },
     {
@@ -319,14 +338,19 @@ describe('failurePolicy (§2.3.7)', () => {
     },
     {
       name: 'message patterns in RE2 syntax',
-      input: withRules([{ action: 'FailJobSet', onJobFailureMessagePatterns: ['(?i)out of memory', '^Job .* failed$', 'exit code (?i:[[:digit:]]+)\\z', '\\pL'] }]),
+      input: withRules([
+        { action: 'FailJobSet', onJobFailureMessagePatterns: ['(?i)out of memory', '^Job .* failed$', 'exit code (?i:[[:digit:]]+)\\z', '\\pL'] },
+      ]),
       want: [],
     },
     {
       name: 'a message pattern that is not a regular expression',
       input: withRules([{ action: 'FailJobSet', onJobFailureMessagePatterns: ['ok', '(unclosed'] }]),
       want: [
-        issue('spec.failurePolicy.rules[0].onJobFailureMessagePatterns[1]', M.InvalidMessagePattern('(unclosed', 'error parsing regexp: missing closing ): `(unclosed`')),
+        issue(
+          'spec.failurePolicy.rules[0].onJobFailureMessagePatterns[1]',
+          M.InvalidMessagePattern('(unclosed', 'error parsing regexp: missing closing ): `(unclosed`'),
+        ),
       ],
     },
   ])('$name', check);
@@ -341,7 +365,10 @@ describe('failurePolicy (§2.3.7)', () => {
 
   it('an unknown failure reason in an object built in code is refused by validateCreate too', () => {
     const js = jobSetSchema.parse(withRules([{ action: 'FailJobSet' }]));
-    const bad = { ...js, spec: { ...js.spec, failurePolicy: { ...js.spec.failurePolicy!, rules: [{ ...js.spec.failurePolicy!.rules[0]!, onJobFailureReasons: ['OOMKilled'] }] } } } as unknown as JobSet;
+    const bad = {
+      ...js,
+      spec: { ...js.spec, failurePolicy: { ...js.spec.failurePolicy!, rules: [{ ...js.spec.failurePolicy!.rules[0]!, onJobFailureReasons: ['OOMKilled'] }] } },
+    } as unknown as JobSet;
     expect(validateCreate(bad)).toEqual([issue('spec.failurePolicy.rules[0].onJobFailureReasons[0]', M.FailureReason('OOMKilled'))]);
   });
 });
@@ -436,7 +463,15 @@ describe('volumeClaimPolicies (§2.3.9, CEL)', () => {
     },
     {
       name: 'an rjob volume with the template name',
-      input: withPolicies([{ templates: [template('data')] }], rjob('w').mount('data').podSpecField('volumes', [{ name: 'scratch', emptyDir: {} }, { name: 'data', emptyDir: {} }])),
+      input: withPolicies(
+        [{ templates: [template('data')] }],
+        rjob('w')
+          .mount('data')
+          .podSpecField('volumes', [
+            { name: 'scratch', emptyDir: {} },
+            { name: 'data', emptyDir: {} },
+          ]),
+      ),
       want: [issue('spec.replicatedJobs[0].template.spec.template.spec.volumes[1].name', M.VolumeNameConflict('data'))],
     },
     { name: 'an empty namespace', input: withPolicies([{ templates: [template('data', { namespace: '' })] }]), want: [] },
@@ -452,15 +487,25 @@ describe('status list-map keys (CRD)', () => {
   const cond = (type: string) => ({ type, status: 'True', reason: 'R', message: 'm', lastTransitionTime: '2026-01-01T00:00:00Z' });
   const rjs = (n: string) => ({ name: n, ready: 0, succeeded: 0, failed: 0, active: 0, suspended: 0 });
   it.each<Case>([
-    { name: 'distinct keys', input: jobSet().status({ conditions: [cond('Suspended'), cond('Failed')], replicatedJobsStatus: [rjs('w'), rjs('x')] }).obj(), want: [] },
+    {
+      name: 'distinct keys',
+      input: jobSet()
+        .status({ conditions: [cond('Suspended'), cond('Failed')], replicatedJobsStatus: [rjs('w'), rjs('x')] })
+        .obj(),
+      want: [],
+    },
     {
       name: 'a repeated condition type',
-      input: jobSet().status({ conditions: [cond('Failed'), cond('Failed')] }).obj(),
+      input: jobSet()
+        .status({ conditions: [cond('Failed'), cond('Failed')] })
+        .obj(),
       want: [issue('status.conditions[1].type', M.Duplicate('Failed'))],
     },
     {
       name: 'a repeated replicatedJobsStatus name',
-      input: jobSet().status({ replicatedJobsStatus: [rjs('w'), rjs('w')] }).obj(),
+      input: jobSet()
+        .status({ replicatedJobsStatus: [rjs('w'), rjs('w')] })
+        .obj(),
       want: [issue('status.replicatedJobsStatus[1].name', M.Duplicate('w'))],
     },
   ])('$name', check);

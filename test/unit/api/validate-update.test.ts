@@ -57,8 +57,12 @@ describe('replicatedJobs', () => {
     },
     {
       name: 'dependsOn changed',
-      old: jobSet().replicatedJobs(rjob('a'), rjob('b').dependsOn(['a', 'Ready'])).obj(),
-      new: jobSet().replicatedJobs(rjob('a'), rjob('b').dependsOn(['a', 'Complete'])).obj(),
+      old: jobSet()
+        .replicatedJobs(rjob('a'), rjob('b').dependsOn(['a', 'Ready']))
+        .obj(),
+      new: jobSet()
+        .replicatedJobs(rjob('a'), rjob('b').dependsOn(['a', 'Complete']))
+        .obj(),
       want: [immutable('spec.replicatedJobs[1].dependsOn[0].status')],
     },
     {
@@ -107,14 +111,21 @@ describe('replicatedJobs', () => {
     };
     const susp = (i: JobSetInput) => ({ ...i, spec: { ...i.spec, suspend: true } });
     expect(validateUpdate(jobSetSchema.parse(susp(base().obj())), jobSetSchema.parse(susp(labelled())))).toEqual([]);
-    expect(validateUpdate(jobSetSchema.parse(base().obj()), jobSetSchema.parse(labelled()))).toEqual([immutable(`${pod}.metadata.labels[kueue.x-k8s.io/podset]`)]);
+    expect(validateUpdate(jobSetSchema.parse(base().obj()), jobSetSchema.parse(labelled()))).toEqual([
+      immutable(`${pod}.metadata.labels[kueue.x-k8s.io/podset]`),
+    ]);
   });
 });
 
 describe('other spec fields', () => {
   it.each<Case>([
     { name: 'managedBy unchanged', old: base().set('managedBy', 'a.io/b').obj(), new: base().set('managedBy', 'a.io/b').obj(), want: [] },
-    { name: 'managedBy changed', old: base().set('managedBy', 'a.io/b').obj(), new: base().set('managedBy', 'a.io/c').obj(), want: [immutable('spec.managedBy')] },
+    {
+      name: 'managedBy changed',
+      old: base().set('managedBy', 'a.io/b').obj(),
+      new: base().set('managedBy', 'a.io/c').obj(),
+      want: [immutable('spec.managedBy')],
+    },
     { name: 'managedBy added', old: base().obj(), new: base().set('managedBy', 'a.io/c').obj(), want: [immutable('spec.managedBy')] },
     { name: 'network changed', old: base().obj(), new: base().set('network', { subdomain: 'x' }).obj(), want: [celImmutable('spec.network')] },
     {
@@ -129,7 +140,12 @@ describe('other spec fields', () => {
       new: base().set('failurePolicy', { maxRestarts: 2 }).obj(),
       want: [celImmutable('spec.failurePolicy')],
     },
-    { name: 'failurePolicy added (CEL compares only when both exist)', old: base().obj(), new: base().set('failurePolicy', { maxRestarts: 2 }).obj(), want: [] },
+    {
+      name: 'failurePolicy added (CEL compares only when both exist)',
+      old: base().obj(),
+      new: base().set('failurePolicy', { maxRestarts: 2 }).obj(),
+      want: [],
+    },
     { name: 'failurePolicy removed', old: base().set('failurePolicy', { maxRestarts: 2 }).obj(), new: base().obj(), want: [] },
     {
       name: 'startupPolicy changed',
@@ -139,16 +155,42 @@ describe('other spec fields', () => {
     },
     {
       name: 'volumeClaimPolicies changed',
-      old: base().set('volumeClaimPolicies', [{ templates: [] }]).obj(),
-      new: base().set('volumeClaimPolicies', [{ templates: [], retentionPolicy: { whenDeleted: 'Retain' } }]).obj(),
+      old: base()
+        .set('volumeClaimPolicies', [{ templates: [] }])
+        .obj(),
+      new: base()
+        .set('volumeClaimPolicies', [{ templates: [], retentionPolicy: { whenDeleted: 'Retain' } }])
+        .obj(),
       want: [celImmutable('spec.volumeClaimPolicies')],
     },
-    { name: 'volumeClaimPolicies added', old: base().obj(), new: base().set('volumeClaimPolicies', [{ templates: [] }]).obj(), want: [] },
+    {
+      name: 'volumeClaimPolicies added',
+      old: base().obj(),
+      new: base()
+        .set('volumeClaimPolicies', [{ templates: [] }])
+        .obj(),
+      want: [],
+    },
     { name: 'suspend toggled', old: base().obj(), new: suspended(base()).obj(), want: [] },
-    { name: 'ttlSecondsAfterFinished changed', old: base().set('ttlSecondsAfterFinished', 10).obj(), new: base().set('ttlSecondsAfterFinished', 20).obj(), want: [] },
+    {
+      name: 'ttlSecondsAfterFinished changed',
+      old: base().set('ttlSecondsAfterFinished', 10).obj(),
+      new: base().set('ttlSecondsAfterFinished', 20).obj(),
+      want: [],
+    },
     { name: 'coordinator changed', old: base().obj(), new: base().set('coordinator', { replicatedJob: 'w', podIndex: 1 }).obj(), want: [] },
-    { name: 'metadata.name changed', old: base().obj(), new: jobSet('other').replicatedJobs(rjob('w').replicas(2).pods(2)).obj(), want: [immutable('metadata.name')] },
-    { name: 'metadata.namespace changed', old: base().meta('namespace', 'a').obj(), new: base().meta('namespace', 'b').obj(), want: [immutable('metadata.namespace')] },
+    {
+      name: 'metadata.name changed',
+      old: base().obj(),
+      new: jobSet('other').replicatedJobs(rjob('w').replicas(2).pods(2)).obj(),
+      want: [immutable('metadata.name')],
+    },
+    {
+      name: 'metadata.namespace changed',
+      old: base().meta('namespace', 'a').obj(),
+      new: base().meta('namespace', 'b').obj(),
+      want: [immutable('metadata.namespace')],
+    },
     { name: 'labels changed', old: base().obj(), new: base().meta('labels', { team: 'x' }).obj(), want: [] },
   ])('$name', ({ old, new: next, want }) => {
     expect(validateUpdate(jobSetSchema.parse(old), jobSetSchema.parse(next))).toEqual(want);

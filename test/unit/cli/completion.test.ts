@@ -10,7 +10,12 @@ import { main } from '../../../src/cli/main.js';
 async function script(shell: string): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await main(['completion', shell], { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, stdin: (async function* () {})(), cwd: '/' });
+  const code = await main(['completion', shell], {
+    stdout: { write: (t: string) => (out += t) },
+    stderr: { write: (t: string) => (err += t) },
+    stdin: (async function* () {})(),
+    cwd: '/',
+  });
   return { code, out, err };
 }
 
@@ -19,7 +24,10 @@ function complete(bashScript: string, words: string[], cwd: string): string[] {
   const file = join(cwd, 'completion.bash');
   writeFileSync(file, bashScript);
   const quoted = words.map((w) => `'${w}'`).join(' ');
-  const r = spawnSync('bash', ['-c', `source ${file}; COMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; _jobset; printf '%s\\n' "\${COMPREPLY[@]}"`], { cwd, encoding: 'utf8' });
+  const r = spawnSync('bash', ['-c', `source ${file}; COMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; _jobset; printf '%s\\n' "\${COMPREPLY[@]}"`], {
+    cwd,
+    encoding: 'utf8',
+  });
   expect(r.stderr).toBe('');
   return r.stdout.split('\n').filter(Boolean).sort();
 }
@@ -27,8 +35,14 @@ function complete(bashScript: string, words: string[], cwd: string): string[] {
 test.each([
   [['jobset', 'va'], ['validate']],
   [['jobset', 'get', '--st'], ['--state']],
-  [['jobset', 'get', '--state', 'R'], ['Restarting', 'Running']],
-  [['jobset', 'validate', '-o', ''], ['json', 'yaml']],
+  [
+    ['jobset', 'get', '--state', 'R'],
+    ['Restarting', 'Running'],
+  ],
+  [
+    ['jobset', 'validate', '-o', ''],
+    ['json', 'yaml'],
+  ],
   [['jobset', 'submit', '-f', 'job'], ['jobset.yaml']],
   [['jobset', 'wait', '--he'], ['--help']],
 ])('%j completes to %j', async (words, expected) => {

@@ -38,7 +38,9 @@ test.each([
 });
 
 const status: JobSetStatus = {
-  conditions: [{ type: 'Completed', status: 'True', reason: 'AllJobsCompleted', message: 'jobset completed successfully', lastTransitionTime: '2026-01-01T00:00:05Z' }],
+  conditions: [
+    { type: 'Completed', status: 'True', reason: 'AllJobsCompleted', message: 'jobset completed successfully', lastTransitionTime: '2026-01-01T00:00:05Z' },
+  ],
   restarts: 1,
   restartsCountTowardsMax: 1,
   terminalState: 'Completed',
@@ -66,7 +68,20 @@ test('table and wide have the kubectl columns; -A adds NAMESPACE', () => {
   );
   expect(renderInfos([info], 'table', { now, allNamespaces: true }).split('\n')[1]).toMatch(/^ml\s+train\s+Completed/);
   const wide = renderInfos([info], 'wide', { now }).split('\n');
-  expect(wide[0]?.split(/\s{2,}/)).toEqual(['NAME', 'STATE', 'RESTARTS', 'COMPLETED', 'SUSPENDED', 'AGE', 'TERMINALSTATE', 'JOBS', 'READY', 'SUCCEEDED', 'FAILED', 'WORKFLOW']);
+  expect(wide[0]?.split(/\s{2,}/)).toEqual([
+    'NAME',
+    'STATE',
+    'RESTARTS',
+    'COMPLETED',
+    'SUSPENDED',
+    'AGE',
+    'TERMINALSTATE',
+    'JOBS',
+    'READY',
+    'SUCCEEDED',
+    'FAILED',
+    'WORKFLOW',
+  ]);
   expect(wide[1]?.split(/\s+/)).toEqual(['train', 'Completed', '1', 'True', 'false', '3m12s', 'Completed', '2', '0', '2', '0', 'jobset/ml/train']);
 });
 

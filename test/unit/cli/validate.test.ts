@@ -19,7 +19,8 @@ const write = (name: string, text: string) => {
   writeFileSync(file, text);
   return file;
 };
-const valid = (name: string) => stringify({ metadata: { name }, spec: { replicatedJobs: [{ name: 'w', template: { spec: { template: { spec: { containers: [{ name: 'c' }] } } } } }] } });
+const valid = (name: string) =>
+  stringify({ metadata: { name }, spec: { replicatedJobs: [{ name: 'w', template: { spec: { template: { spec: { containers: [{ name: 'c' }] } } } } }] } });
 const invalidReplicas = stringify({
   metadata: { name: 'bad' },
   spec: { replicatedJobs: [{ name: 'w', replicas: -1, template: { spec: { template: { spec: { containers: [{ name: 'c' }] } } } } }] },

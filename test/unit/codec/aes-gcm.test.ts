@@ -22,7 +22,10 @@ const payloads: Array<{ what: string; payload: Payload }> = [
   { what: 'a JSON spec', payload: defaultPayloadConverter.toPayload(spec) },
   { what: 'undefined (binary/null, no data)', payload: defaultPayloadConverter.toPayload(undefined) },
   { what: 'binary/plain bytes with every byte value', payload: defaultPayloadConverter.toPayload(new Uint8Array(Array.from({ length: 256 }, (_, i) => i))) },
-  { what: 'a payload with several metadata keys', payload: { metadata: { encoding: Buffer.from('json/plain'), messageType: Buffer.from('x.y.Z'), empty: new Uint8Array() }, data: Buffer.from('"v"') } },
+  {
+    what: 'a payload with several metadata keys',
+    payload: { metadata: { encoding: Buffer.from('json/plain'), messageType: Buffer.from('x.y.Z'), empty: new Uint8Array() }, data: Buffer.from('"v"') },
+  },
   { what: 'a payload without metadata or data', payload: {} },
   { what: 'a large payload (1 MiB)', payload: defaultPayloadConverter.toPayload('x'.repeat(1 << 20)) },
 ];
@@ -71,7 +74,11 @@ describe('what Temporal stores', () => {
     const p = defaultPayloadConverter.toPayload(spec);
     const [a, b] = (await codec.encode([p, p])) as [Payload, Payload];
     expect(Buffer.from(a.data as Uint8Array).equals(Buffer.from(b.data as Uint8Array))).toBe(false);
-    expect(Buffer.from(a.data as Uint8Array).subarray(0, 12).equals(Buffer.from(b.data as Uint8Array).subarray(0, 12))).toBe(false);
+    expect(
+      Buffer.from(a.data as Uint8Array)
+        .subarray(0, 12)
+        .equals(Buffer.from(b.data as Uint8Array).subarray(0, 12)),
+    ).toBe(false);
   });
 });
 

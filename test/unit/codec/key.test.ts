@@ -26,7 +26,11 @@ const file = (name: string, content: string | Buffer) => {
 
 test.each([
   { form: '32 raw bytes', content: key },
-  { form: '32 raw bytes that end in a newline byte', content: Buffer.concat([key.subarray(0, 31), Buffer.from('\n')]), expected: Buffer.concat([key.subarray(0, 31), Buffer.from('\n')]) },
+  {
+    form: '32 raw bytes that end in a newline byte',
+    content: Buffer.concat([key.subarray(0, 31), Buffer.from('\n')]),
+    expected: Buffer.concat([key.subarray(0, 31), Buffer.from('\n')]),
+  },
   { form: '64 hex characters', content: key.toString('hex') },
   { form: '64 hex characters and a newline', content: `${key.toString('hex')}\n` },
   { form: '64 upper-case hex characters and CRLF', content: `${key.toString('hex').toUpperCase()}\r\n` },

@@ -29,7 +29,11 @@ const fromJson = (p: { metadata: Record<string, string>; data: string }): Payloa
   data: new Uint8Array(Buffer.from(p.data, 'base64')),
 });
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 test('/decode turns what the worker stored back into the plaintext payload, in the UI JSON shape', async () => {
   const plain = defaultPayloadConverter.toPayload({ env: [{ name: 'TOKEN', value: 'abc' }] });
@@ -75,7 +79,11 @@ test.each([
 });
 
 test.each(['OPTIONS', 'POST'])('%s from an origin that is not the UI is refused', async (method) => {
-  const res = await fetch(`${base}/decode`, { method, headers: { origin: 'https://evil.example', 'content-type': 'application/json' }, ...(method === 'POST' ? { body: '{"payloads":[]}' } : {}) });
+  const res = await fetch(`${base}/decode`, {
+    method,
+    headers: { origin: 'https://evil.example', 'content-type': 'application/json' },
+    ...(method === 'POST' ? { body: '{"payloads":[]}' } : {}),
+  });
   expect(res.status).toBe(403);
   expect(res.headers.get('access-control-allow-origin')).toBeNull();
   expect(await res.text()).toContain('origin https://evil.example may not call this codec server');
@@ -85,7 +93,13 @@ test.each([
   { what: 'a body that is not JSON', path: '/decode', body: 'nope', status: 400, message: 'the body is not JSON' },
   { what: 'payloads that are not a list', path: '/decode', body: { payloads: {} }, status: 400, message: 'expected {"payloads": [...]}' },
   { what: 'a JSON list', path: '/decode', body: [], status: 400, message: 'expected {"payloads": [...]}' },
-  { what: 'metadata that is not base64 strings', path: '/encode', body: { payloads: [{ metadata: { encoding: 1 }, data: '' }] }, status: 400, message: 'payloads[0].metadata.encoding: expected a base64 string' },
+  {
+    what: 'metadata that is not base64 strings',
+    path: '/encode',
+    body: { payloads: [{ metadata: { encoding: 1 }, data: '' }] },
+    status: 400,
+    message: 'payloads[0].metadata.encoding: expected a base64 string',
+  },
 ])('$what is a $status', async ({ path, body, status, message }) => {
   const res = await post(path, body);
   expect(res.status).toBe(status);

@@ -26,7 +26,10 @@ describe('worker', () => {
     const config = loadWorkerConfig({});
     expect(config.JOBSET_CODEC_KEY_FILE).toBeUndefined();
     expect(config.JOBSET_CODEC_CORS_ORIGIN).toBe('http://127.0.0.1:8233');
-    expect(loadWorkerConfig({ JOBSET_CODEC_KEY_FILE: '/k', JOBSET_CODEC_CORS_ORIGIN: 'https://ui' })).toMatchObject({ JOBSET_CODEC_KEY_FILE: '/k', JOBSET_CODEC_CORS_ORIGIN: 'https://ui' });
+    expect(loadWorkerConfig({ JOBSET_CODEC_KEY_FILE: '/k', JOBSET_CODEC_CORS_ORIGIN: 'https://ui' })).toMatchObject({
+      JOBSET_CODEC_KEY_FILE: '/k',
+      JOBSET_CODEC_CORS_ORIGIN: 'https://ui',
+    });
   });
 });
 
@@ -63,7 +66,12 @@ describe('codec-server verb', () => {
   });
 
   test('flags over the environment', () => {
-    expect(settings(['--port', '0', '--host', '0.0.0.0', '--codec-key-file', '/f', '--cors-origin', 'https://a,https://b'], { JOBSET_CODEC_KEY_FILE: keyFile, JOBSET_CODEC_CORS_ORIGIN: 'https://c' })).toEqual({
+    expect(
+      settings(['--port', '0', '--host', '0.0.0.0', '--codec-key-file', '/f', '--cors-origin', 'https://a,https://b'], {
+        JOBSET_CODEC_KEY_FILE: keyFile,
+        JOBSET_CODEC_CORS_ORIGIN: 'https://c',
+      }),
+    ).toEqual({
       keyFile: '/f',
       host: '0.0.0.0',
       port: 0,

@@ -7,16 +7,37 @@ import type { ActionType } from '../../../src/core/types.js';
 
 const now = '2026-11-29T10:00:00Z';
 const later = '2026-11-29T10:05:00Z';
-const failing = (reason: string, message: string, at = now) => ({ type: ReconcileFailingCondition, status: 'True' as const, reason, message, lastTransitionTime: at });
+const failing = (reason: string, message: string, at = now) => ({
+  type: ReconcileFailingCondition,
+  status: 'True' as const,
+  reason,
+  message,
+  lastTransitionTime: at,
+});
 const withConditions = (...conditions: JobSetStatus['conditions']): JobSetStatus => ({ ...initialStatus(), conditions });
 
 describe('issue 12 item 1: applyActionFailure', () => {
   test.each([
     ['no failure, no condition: the same object', withConditions(), undefined, []],
     ['no failure removes ReconcileFailing', withConditions(failing('JobCreationFailed', 'quota')), undefined, []],
-    ['a healable failure sets ReconcileFailing with the reason and message', withConditions(), { reason: 'JobCreationFailed', message: 'exceeded quota', permanent: false }, [failing('JobCreationFailed', 'exceeded quota', later)]],
-    ['the same failure again keeps its transition time', withConditions(failing('JobCreationFailed', 'exceeded quota')), { reason: 'JobCreationFailed', message: 'exceeded quota', permanent: false }, [failing('JobCreationFailed', 'exceeded quota')]],
-    ['another cause replaces the message, keeps the time', withConditions(failing('JobCreationFailed', 'exceeded quota')), { reason: 'JobCreationFailed', message: 'denied by policy', permanent: false }, [failing('JobCreationFailed', 'denied by policy')]],
+    [
+      'a healable failure sets ReconcileFailing with the reason and message',
+      withConditions(),
+      { reason: 'JobCreationFailed', message: 'exceeded quota', permanent: false },
+      [failing('JobCreationFailed', 'exceeded quota', later)],
+    ],
+    [
+      'the same failure again keeps its transition time',
+      withConditions(failing('JobCreationFailed', 'exceeded quota')),
+      { reason: 'JobCreationFailed', message: 'exceeded quota', permanent: false },
+      [failing('JobCreationFailed', 'exceeded quota')],
+    ],
+    [
+      'another cause replaces the message, keeps the time',
+      withConditions(failing('JobCreationFailed', 'exceeded quota')),
+      { reason: 'JobCreationFailed', message: 'denied by policy', permanent: false },
+      [failing('JobCreationFailed', 'denied by policy')],
+    ],
   ])('%s', (_, status, failure, conditions) => {
     const out = applyActionFailure(status, failure, later);
     expect(out.status.conditions).toEqual(conditions);
@@ -25,9 +46,17 @@ describe('issue 12 item 1: applyActionFailure', () => {
   });
 
   test('a request the API server refuses as invalid fails the JobSet with that reason, instead of stranding it', () => {
-    const out = applyActionFailure(withConditions(failing('JobCreationFailed', 'quota')), { reason: 'JobResumptionFailed', message: 'HTTP 422: invalid', permanent: true }, later);
+    const out = applyActionFailure(
+      withConditions(failing('JobCreationFailed', 'quota')),
+      { reason: 'JobResumptionFailed', message: 'HTTP 422: invalid', permanent: true },
+      later,
+    );
     expect(out.status.terminalState).toBe('Failed');
-    expect(out.status.conditions.find((c) => c.type === ConditionType.Failed)).toMatchObject({ status: 'True', reason: 'JobResumptionFailed', message: 'HTTP 422: invalid' });
+    expect(out.status.conditions.find((c) => c.type === ConditionType.Failed)).toMatchObject({
+      status: 'True',
+      reason: 'JobResumptionFailed',
+      message: 'HTTP 422: invalid',
+    });
     expect(out.status.conditions.some((c) => c.type === ReconcileFailingCondition)).toBe(false);
     expect(out.events).toEqual([{ type: 'Warning', reason: 'JobResumptionFailed', message: 'HTTP 422: invalid' }]);
   });

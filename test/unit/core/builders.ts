@@ -1,14 +1,7 @@
 // Fluent builders for the core unit tests, after upstream's `MakeJobSet(...).Obj()` test
 // wrappers: a table row states only what matters to its case.
 import { Label } from '../../../src/api/constants.js';
-import {
-  jobSetSchema,
-  type Condition,
-  type JobSet,
-  type JobSetInput,
-  type JobSetStatus,
-  type ReplicatedJobStatus,
-} from '../../../src/api/schema.js';
+import { jobSetSchema, type Condition, type JobSet, type JobSetInput, type JobSetStatus, type ReplicatedJobStatus } from '../../../src/api/schema.js';
 import type { ObservedJob, ObservedJobCondition } from '../../../src/core/types.js';
 
 type SpecInput = JobSetInput['spec'];
@@ -229,16 +222,15 @@ export class ObservedJobBuilder {
   }
 }
 
-export const makeJob = (rjob: string, index: number, jobSet = 'js'): ObservedJobBuilder =>
-  new ObservedJobBuilder(jobSet, rjob, index);
+export const makeJob = (rjob: string, index: number, jobSet = 'js'): ObservedJobBuilder => new ObservedJobBuilder(jobSet, rjob, index);
 
-export const cond = (
-  type: string,
-  status: 'True' | 'False' | 'Unknown',
-  reason: string,
-  message: string,
-  lastTransitionTime = EARLIER,
-): Condition => ({ type, status, reason, message, lastTransitionTime });
+export const cond = (type: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string, lastTransitionTime = EARLIER): Condition => ({
+  type,
+  status,
+  reason,
+  message,
+  lastTransitionTime,
+});
 
 export class StatusBuilder {
   private s: JobSetStatus = { conditions: [], restarts: 0, restartsCountTowardsMax: 0, replicatedJobsStatus: [] };

@@ -23,13 +23,7 @@ const T = ConditionType;
 
 describe('applyCondition (§1.4)', () => {
   test.each<[string, Condition[], ConditionSpec, Condition[], boolean]>([
-    [
-      'new True type is appended with now',
-      [],
-      suspendedCondition(),
-      [cond(T.Suspended, 'True', Reason.SuspendedJobs, Message.Suspended, NOW)],
-      true,
-    ],
+    ['new True type is appended with now', [], suspendedCondition(), [cond(T.Suspended, 'True', Reason.SuspendedJobs, Message.Suspended, NOW)], true],
     ['new False type is not added (Suspended=False)', [], resumedCondition(), [], false],
     ['new False type is not added (RestartingJobSet=False)', [], notRestartingCondition(Reason.JobsReady), [], false],
     [
@@ -145,7 +139,9 @@ describe('notRestartingCondition messages', () => {
 
 describe('StatusDraft', () => {
   test('copies its base and queues one event per change', () => {
-    const base = makeStatus().condition(cond(T.RestartingJobSet, 'True', Reason.DefaultFailurePolicy, 'm')).obj();
+    const base = makeStatus()
+      .condition(cond(T.RestartingJobSet, 'True', Reason.DefaultFailurePolicy, 'm'))
+      .obj();
     const frozen = JSON.stringify(base);
     const d = new StatusDraft(base, NOW);
     expect(d.setCondition(suspendedCondition())).toBe(true);
@@ -159,7 +155,12 @@ describe('StatusDraft', () => {
   });
 
   test('markCompleted: Completed, terminalState, RestartingJobSet=False/JobSetCompleted', () => {
-    const d = new StatusDraft(makeStatus().condition(cond(T.RestartingJobSet, 'True', 'r', 'm')).obj(), NOW);
+    const d = new StatusDraft(
+      makeStatus()
+        .condition(cond(T.RestartingJobSet, 'True', 'r', 'm'))
+        .obj(),
+      NOW,
+    );
     markCompleted(d);
     expect(d.status.terminalState).toBe('Completed');
     expect(d.status.conditions).toEqual([
@@ -184,10 +185,34 @@ describe('StatusDraft', () => {
 describe('isTerminal', () => {
   test.each([
     ['no conditions', makeStatus().obj(), false],
-    ['Completed True', makeStatus().condition(cond(T.Completed, 'True', 'r', 'm')).obj(), true],
-    ['Failed True', makeStatus().condition(cond(T.Failed, 'True', 'r', 'm')).obj(), true],
-    ['Completed False', makeStatus().condition(cond(T.Completed, 'False', 'r', 'm')).obj(), false],
-    ['Suspended True', makeStatus().condition(cond(T.Suspended, 'True', 'r', 'm', EARLIER)).obj(), false],
+    [
+      'Completed True',
+      makeStatus()
+        .condition(cond(T.Completed, 'True', 'r', 'm'))
+        .obj(),
+      true,
+    ],
+    [
+      'Failed True',
+      makeStatus()
+        .condition(cond(T.Failed, 'True', 'r', 'm'))
+        .obj(),
+      true,
+    ],
+    [
+      'Completed False',
+      makeStatus()
+        .condition(cond(T.Completed, 'False', 'r', 'm'))
+        .obj(),
+      false,
+    ],
+    [
+      'Suspended True',
+      makeStatus()
+        .condition(cond(T.Suspended, 'True', 'r', 'm', EARLIER))
+        .obj(),
+      false,
+    ],
   ])('%s', (_, status, want) => {
     expect(isTerminal(status)).toBe(want);
   });

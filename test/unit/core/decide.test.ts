@@ -48,13 +48,17 @@ const cases: Case[] = [
   },
   {
     name: 'volumeClaimPolicies: EnsurePVCs when not known to exist',
-    js: basic().volumeClaimPolicies([{ templates: [{ metadata: { name: 'd' }, spec: {} }] }]).obj(),
+    js: basic()
+      .volumeClaimPolicies([{ templates: [{ metadata: { name: 'd' }, spec: {} }] }])
+      .obj(),
     obs: obs(allRunning()),
     actions: [{ type: 'EnsurePVCs' }],
   },
   {
     name: 'volumeClaimPolicies: nothing when the PVCs exist',
-    js: basic().volumeClaimPolicies([{ templates: [{ metadata: { name: 'd' }, spec: {} }] }]).obj(),
+    js: basic()
+      .volumeClaimPolicies([{ templates: [{ metadata: { name: 'd' }, spec: {} }] }])
+      .obj(),
     obs: obs(allRunning(), { pvcsExist: true }),
     actions: [],
   },
@@ -79,7 +83,10 @@ const cases: Case[] = [
   {
     name: 'already Completed: delete active current Jobs (not finished, not deleting, not old), nothing else',
     js: basic().obj(),
-    status: makeStatus().condition(cond(T.Completed, 'True', Reason.AllJobsCompleted, Message.AllJobsCompleted)).terminalState('Completed').obj(),
+    status: makeStatus()
+      .condition(cond(T.Completed, 'True', Reason.AllJobsCompleted, Message.AllJobsCompleted))
+      .terminalState('Completed')
+      .obj(),
     obs: obs(
       [
         makeJob('leader', 0).completed().obj(),
@@ -95,7 +102,10 @@ const cases: Case[] = [
   {
     name: 'already Failed with nothing active: no actions, terminal',
     js: basic().obj(),
-    status: makeStatus().condition(cond(T.Failed, 'True', Reason.FailedJobs, 'm')).terminalState('Failed').obj(),
+    status: makeStatus()
+      .condition(cond(T.Failed, 'True', Reason.FailedJobs, 'm'))
+      .terminalState('Failed')
+      .obj(),
     obs: obs([makeJob('leader', 0).failed().obj()]),
     actions: [],
     terminal: true,
@@ -124,7 +134,10 @@ const cases: Case[] = [
   {
     name: 'RestartingJobSet=True flips to False/JobsReady once all Jobs are ready or succeeded',
     js: basic().obj(),
-    status: makeStatus().restarts(1).condition(cond(T.RestartingJobSet, 'True', Reason.DefaultFailurePolicy, 'm')).obj(),
+    status: makeStatus()
+      .restarts(1)
+      .condition(cond(T.RestartingJobSet, 'True', Reason.DefaultFailurePolicy, 'm'))
+      .obj(),
     obs: obs([
       makeJob('leader', 0).restartAttempt(1).readyJob().obj(),
       makeJob('workers', 0).restartAttempt(1).readyJob().obj(),
@@ -136,7 +149,10 @@ const cases: Case[] = [
   {
     name: 'RestartingJobSet stays True while a Job is not ready',
     js: basic().obj(),
-    status: makeStatus().restarts(1).condition(cond(T.RestartingJobSet, 'True', Reason.DefaultFailurePolicy, 'm')).obj(),
+    status: makeStatus()
+      .restarts(1)
+      .condition(cond(T.RestartingJobSet, 'True', Reason.DefaultFailurePolicy, 'm'))
+      .obj(),
     obs: obs([
       makeJob('leader', 0).restartAttempt(1).readyJob().obj(),
       makeJob('workers', 0).restartAttempt(1).readyJob().obj(),
@@ -176,7 +192,9 @@ const cases: Case[] = [
   },
   {
     name: 'success ends the pass: Completed, terminal; still-active Jobs are left to the next pass',
-    js: basic().successPolicy({ operator: 'All', targetReplicatedJobs: ['workers'] }).obj(),
+    js: basic()
+      .successPolicy({ operator: 'All', targetReplicatedJobs: ['workers'] })
+      .obj(),
     obs: obs([makeJob('leader', 0).obj(), makeJob('workers', 0).completed().obj(), makeJob('workers', 1).completed().obj()], {
       serviceExists: false,
     }),
@@ -219,8 +237,13 @@ const cases: Case[] = [
   },
   {
     name: 'InOrder: an individually restarted index counts once its new attempt is ready',
-    js: basic().startupPolicy('InOrder').failurePolicy({ maxRestarts: 0, rules: [{ name: 'x', action: 'RestartJobAndIgnoreMaxRestarts' }] }).obj(),
-    status: makeStatus().rjob('leader', { jobRestarts: [1] }).obj(),
+    js: basic()
+      .startupPolicy('InOrder')
+      .failurePolicy({ maxRestarts: 0, rules: [{ name: 'x', action: 'RestartJobAndIgnoreMaxRestarts' }] })
+      .obj(),
+    status: makeStatus()
+      .rjob('leader', { jobRestarts: [1] })
+      .obj(),
     obs: obs([makeJob('leader', 0).jobRestartAttempt(1).readyJob().obj()]),
     actions: [create(['workers', 0], ['workers', 1])],
   },
@@ -265,10 +288,7 @@ const cases: Case[] = [
   },
   {
     name: 'dependsOn: satisfied => created',
-    js: makeJobSet()
-      .replicatedJob(makeReplicatedJob('init'))
-      .replicatedJob(makeReplicatedJob('main').replicas(2).dependsOn('init', 'Complete'))
-      .obj(),
+    js: makeJobSet().replicatedJob(makeReplicatedJob('init')).replicatedJob(makeReplicatedJob('main').replicas(2).dependsOn('init', 'Complete')).obj(),
     obs: obs([makeJob('init', 0).completed().obj()]),
     actions: [create(['main', 0], ['main', 1])],
   },
@@ -276,10 +296,7 @@ const cases: Case[] = [
     // A failed dependency also satisfies Ready (depends-on tests), but in decide() a failed Job
     // always ends the pass in the failure policy first, so only readiness is visible here.
     name: 'dependsOn Ready: a ready dependency lets the dependent be created',
-    js: makeJobSet()
-      .replicatedJob(makeReplicatedJob('init'))
-      .replicatedJob(makeReplicatedJob('main').dependsOn('init', 'Ready'))
-      .obj(),
+    js: makeJobSet().replicatedJob(makeReplicatedJob('init')).replicatedJob(makeReplicatedJob('main').dependsOn('init', 'Ready')).obj(),
     obs: obs([makeJob('init', 0).readyJob().obj()]),
     actions: [create(['main', 0])],
   },
@@ -293,7 +310,9 @@ const cases: Case[] = [
   {
     name: 'suspended: RestartingJobSet=False/JobSetSuspended, not JobsReady',
     js: basic().suspend(true).obj(),
-    status: makeStatus().condition(cond(T.RestartingJobSet, 'True', Reason.DefaultFailurePolicy, 'm')).obj(),
+    status: makeStatus()
+      .condition(cond(T.RestartingJobSet, 'True', Reason.DefaultFailurePolicy, 'm'))
+      .obj(),
     obs: obs(allRunning().map((j) => ({ ...j, suspended: true, active: 0 }))),
     actions: [],
     conditions: { [T.RestartingJobSet]: { status: 'False', reason: Reason.JobSetSuspended, message: Message.JobSetSuspended } },
@@ -301,8 +320,14 @@ const cases: Case[] = [
   {
     name: 'resume: suspended Jobs resumed in spec order, Suspended=False',
     js: basic().suspend(false).obj(),
-    status: makeStatus().condition(cond(T.Suspended, 'True', Reason.SuspendedJobs, Message.Suspended)).obj(),
-    obs: obs(allRunning().map((j) => ({ ...j, suspended: true, active: 0 })).reverse()),
+    status: makeStatus()
+      .condition(cond(T.Suspended, 'True', Reason.SuspendedJobs, Message.Suspended))
+      .obj(),
+    obs: obs(
+      allRunning()
+        .map((j) => ({ ...j, suspended: true, active: 0 }))
+        .reverse(),
+    ),
     actions: [
       {
         type: 'ResumeJobs',
@@ -381,7 +406,9 @@ describe('decide: status and events', () => {
   });
 
   test('RestartJob: only the failed index becomes previous and is recreated', () => {
-    const js = basic().failurePolicy({ maxRestarts: 2, rules: [{ name: 'one', action: 'RestartJob' }] }).obj();
+    const js = basic()
+      .failurePolicy({ maxRestarts: 2, rules: [{ name: 'one', action: 'RestartJob' }] })
+      .obj();
     const failedJobs = [...allRunning().slice(0, 2), makeJob('workers', 1).failed().obj()];
     const p1 = decide(js, initialStatus(), obs(failedJobs), NOW);
     expect(p1.status.replicatedJobsStatus[1]?.jobRestarts).toEqual([0, 1]);
@@ -398,16 +425,39 @@ describe('issue 12 item 3 (malformed child Jobs): decide ignores them with one W
   const notInteger = (label: string, value: string) => problem(label, value, 'must be an integer');
   const outOfRange = (value: string) => problem(Label.JobIndex, value, 'must be between 0 and 1, inclusive (replicatedJob "workers" has 2 replicas)');
   const warning = (job: string, why: string) => ({ type: 'Warning', reason: EventReason.InvalidChildJob, message: Message.InvalidChildJob(job, why) });
-  const restartJob = () => basic().failurePolicy({ maxRestarts: 2, rules: [{ name: 'one', action: 'RestartJob' }] }).obj();
+  const restartJob = () =>
+    basic()
+      .failurePolicy({ maxRestarts: 2, rules: [{ name: 'one', action: 'RestartJob' }] })
+      .obj();
   const workers1 = () => makeJob('workers', 1);
 
   test.each<{ name: string; js: JobSet; bad: ObservedJob; why: string }>([
     { name: 'an unparsable restart-attempt', js: basic().obj(), bad: workers1().restartAttempt('x').obj(), why: notInteger(Label.RestartAttempt, 'x') },
-    { name: 'an unparsable job-restart-attempt', js: basic().obj(), bad: workers1().label(Label.JobRestartAttempt, '1e3').obj(), why: notInteger(Label.JobRestartAttempt, '1e3') },
+    {
+      name: 'an unparsable job-restart-attempt',
+      js: basic().obj(),
+      bad: workers1().label(Label.JobRestartAttempt, '1e3').obj(),
+      why: notInteger(Label.JobRestartAttempt, '1e3'),
+    },
     // Acted on, index 999999999 would size the per-index jobRestarts arrays to a billion entries.
-    { name: 'a failed Job with job-index 999999999 under RestartJob', js: restartJob(), bad: workers1().label(Label.JobIndex, '999999999').failed().obj(), why: outOfRange('999999999') },
-    { name: 'a failed Job with job-index 2^32 under RestartJob', js: restartJob(), bad: workers1().label(Label.JobIndex, '4294967296').failed().obj(), why: outOfRange('4294967296') },
-    { name: 'a failed Job with an unparsable job-index and no failure policy', js: basic().obj(), bad: workers1().label(Label.JobIndex, 'one').failed().obj(), why: notInteger(Label.JobIndex, 'one') },
+    {
+      name: 'a failed Job with job-index 999999999 under RestartJob',
+      js: restartJob(),
+      bad: workers1().label(Label.JobIndex, '999999999').failed().obj(),
+      why: outOfRange('999999999'),
+    },
+    {
+      name: 'a failed Job with job-index 2^32 under RestartJob',
+      js: restartJob(),
+      bad: workers1().label(Label.JobIndex, '4294967296').failed().obj(),
+      why: outOfRange('4294967296'),
+    },
+    {
+      name: 'a failed Job with an unparsable job-index and no failure policy',
+      js: basic().obj(),
+      bad: workers1().label(Label.JobIndex, 'one').failed().obj(),
+      why: notInteger(Label.JobIndex, 'one'),
+    },
   ])('$name: the pass goes on, the Job counts for nothing and its name stays taken', ({ js, bad, why }) => {
     const d = decide(js, initialStatus(), obs([...allRunning().slice(0, 2), bad]), NOW);
     expect(d.malformedJobs).toEqual(['js-workers-1']);

@@ -32,8 +32,7 @@ const workerFailed = (i: number, at = T1, reason?: string, message?: string) => 
 
 describe('firstFailedJob', () => {
   const js = jobSet();
-  const pick = (jobs: ObservedJob[]) =>
-    firstFailedJob(classifyJobs(js, makeStatus().obj(), jobs).failed)?.job.name;
+  const pick = (jobs: ObservedJob[]) => firstFailedJob(classifyJobs(js, makeStatus().obj(), jobs).failed)?.job.name;
   test.each([
     ['earliest Failed lastTransitionTime', [workerFailed(1, T3), leaderFailed(T2), workerFailed(2, T3)], 'js-leader-0'],
     ['tie goes to the smaller name', [workerFailed(2, T1), workerFailed(1, T1)], 'js-workers-1'],
@@ -131,11 +130,19 @@ describe('FailJobSet', () => {
   test('Failed/FailJobSetFailurePolicyAction', () => {
     const { draft, failed } = run(
       jobSet({ maxRestarts: 3, rules: [{ name: 'f', action: 'FailJobSet' }] }),
-      makeStatus().condition(cond(ConditionType.RestartingJobSet, 'True', Reason.DefaultFailurePolicy, 'm')).obj(),
+      makeStatus()
+        .condition(cond(ConditionType.RestartingJobSet, 'True', Reason.DefaultFailurePolicy, 'm'))
+        .obj(),
       [leaderFailed(T1)],
     );
     expect(failed).toEqual(
-      cond(ConditionType.Failed, 'True', Reason.FailJobSetFailurePolicyAction, 'applying FailJobSet failure policy action (first failed job: js-leader-0)', NOW),
+      cond(
+        ConditionType.Failed,
+        'True',
+        Reason.FailJobSetFailurePolicyAction,
+        'applying FailJobSet failure policy action (first failed job: js-leader-0)',
+        NOW,
+      ),
     );
     expect(draft.status.terminalState).toBe('Failed');
     expect(draft.status.conditions.find((c) => c.type === ConditionType.RestartingJobSet)).toEqual(
@@ -150,8 +157,18 @@ describe('FailJobSet', () => {
 
 describe('RestartJobSet and budgets', () => {
   test.each<[string, PolicyInput, JobSetStatus, { restarts: number; towardsMax: number; failedReason?: string; restartingReason?: string }]>([
-    ['default rule under budget restarts', { maxRestarts: 2 }, makeStatus().restarts(1, 1).obj(), { restarts: 2, towardsMax: 2, restartingReason: Reason.DefaultFailurePolicy }],
-    ['default rule at budget fails', { maxRestarts: 2 }, makeStatus().restarts(2, 2).obj(), { restarts: 2, towardsMax: 2, failedReason: Reason.ReachedMaxRestarts }],
+    [
+      'default rule under budget restarts',
+      { maxRestarts: 2 },
+      makeStatus().restarts(1, 1).obj(),
+      { restarts: 2, towardsMax: 2, restartingReason: Reason.DefaultFailurePolicy },
+    ],
+    [
+      'default rule at budget fails',
+      { maxRestarts: 2 },
+      makeStatus().restarts(2, 2).obj(),
+      { restarts: 2, towardsMax: 2, failedReason: Reason.ReachedMaxRestarts },
+    ],
     ['maxRestarts 0 fails on the first failure', {}, makeStatus().obj(), { restarts: 0, towardsMax: 0, failedReason: Reason.ReachedMaxRestarts }],
     [
       'only restarts counting towards max are compared',
@@ -162,7 +179,10 @@ describe('RestartJobSet and budgets', () => {
     [
       'per-index restarts count towards the budget',
       { maxRestarts: 3 },
-      makeStatus().restarts(1, 1).rjob('workers', { jobRestarts: [1, 0, 1], jobRestartsCountTowardsMax: [1, 0, 1] }).obj(),
+      makeStatus()
+        .restarts(1, 1)
+        .rjob('workers', { jobRestarts: [1, 0, 1], jobRestartsCountTowardsMax: [1, 0, 1] })
+        .obj(),
       { restarts: 1, towardsMax: 1, failedReason: Reason.ReachedMaxRestarts },
     ],
     [
@@ -207,11 +227,7 @@ describe('RestartJobSet and budgets', () => {
   });
 
   test('RestartJobSetAndIgnoreMaxRestarts: event reason and message', () => {
-    const { draft } = run(
-      jobSet({ rules: [{ name: 'x', action: 'RestartJobSetAndIgnoreMaxRestarts' }] }),
-      makeStatus().obj(),
-      [workerFailed(1, T1)],
-    );
+    const { draft } = run(jobSet({ rules: [{ name: 'x', action: 'RestartJobSetAndIgnoreMaxRestarts' }] }), makeStatus().obj(), [workerFailed(1, T1)]);
     const message = 'applying RestartJobSetAndIgnoreMaxRestarts failure policy action (first failed job: js-workers-1)';
     expect(draft.events).toEqual([
       { type: 'Warning', reason: 'FailurePolicy_x', message },
@@ -222,7 +238,10 @@ describe('RestartJobSet and budgets', () => {
   test('an existing RestartingJobSet=True is replaced keeping its transition time', () => {
     const { restarting } = run(
       jobSet({ maxRestarts: 3 }),
-      makeStatus().restarts(1).condition(cond(ConditionType.RestartingJobSet, 'True', 'FailurePolicy_old', 'old', EARLIER)).obj(),
+      makeStatus()
+        .restarts(1)
+        .condition(cond(ConditionType.RestartingJobSet, 'True', 'FailurePolicy_old', 'old', EARLIER))
+        .obj(),
       [makeJob('workers', 1).restartAttempt(1).failed(T1).obj()],
     );
     expect(restarting).toEqual(
@@ -255,7 +274,9 @@ describe('RestartJob', () => {
   });
 
   test('increments existing arrays', () => {
-    const status = makeStatus().rjob('workers', { jobRestarts: [0, 0, 1], jobRestartsCountTowardsMax: [0, 0, 1] }).obj();
+    const status = makeStatus()
+      .rjob('workers', { jobRestarts: [0, 0, 1], jobRestartsCountTowardsMax: [0, 0, 1] })
+      .obj();
     const job = makeJob('workers', 2).jobRestartAttempt(1).failed(T1).obj();
     const { draft } = run(jobSet(policy('RestartJob', 5)), status, [job]);
     expect(workers(draft.status)?.jobRestarts).toEqual([0, 0, 2]);
@@ -263,7 +284,10 @@ describe('RestartJob', () => {
   });
 
   test('budget exhausted (global + per-index) fails with ReachedMaxRestarts', () => {
-    const status = makeStatus().restarts(1, 1).rjob('workers', { jobRestarts: [1], jobRestartsCountTowardsMax: [1] }).obj();
+    const status = makeStatus()
+      .restarts(1, 1)
+      .rjob('workers', { jobRestarts: [1], jobRestartsCountTowardsMax: [1] })
+      .obj();
     const { draft, failed } = run(jobSet(policy('RestartJob', 2)), status, [makeJob('workers', 1).restartAttempt(1).failed(T1).obj()]);
     expect(failed?.reason).toBe(Reason.ReachedMaxRestarts);
     expect(workers(draft.status)?.jobRestarts).toEqual([1]);
@@ -272,9 +296,7 @@ describe('RestartJob', () => {
 
   test('AndIgnoreMaxRestarts bumps only jobRestarts, past the budget', () => {
     const status = makeStatus().restarts(3, 3).obj();
-    const { draft, failed } = run(jobSet(policy('RestartJobAndIgnoreMaxRestarts', 0)), status, [
-      makeJob('workers', 0).restartAttempt(3).failed(T1).obj(),
-    ]);
+    const { draft, failed } = run(jobSet(policy('RestartJobAndIgnoreMaxRestarts', 0)), status, [makeJob('workers', 0).restartAttempt(3).failed(T1).obj()]);
     expect(failed).toBeUndefined();
     expect(workers(draft.status)?.jobRestarts).toEqual([1, 0, 0]);
     expect(workers(draft.status)?.jobRestartsCountTowardsMax).toBeUndefined();

@@ -1,13 +1,7 @@
 import type { V1OwnerReference, V1PodTemplateSpec } from '@kubernetes/client-node';
 
 import { Annotation, Label, NoScheduleTaintKey } from '../../../src/api/constants.js';
-import {
-  UnknownReplicatedJobError,
-  buildJob,
-  buildPVCs,
-  buildService,
-  mergeForResume,
-} from '../../../src/core/manifests.js';
+import { UnknownReplicatedJobError, buildJob, buildPVCs, buildService, mergeForResume } from '../../../src/core/manifests.js';
 import { jobKey } from '../../../src/core/naming.js';
 import { makeJobSet, makeReplicatedJob, makeStatus } from './builders.js';
 
@@ -28,7 +22,10 @@ const grouped = () =>
     .replicatedJob(makeReplicatedJob('workers').replicas(3));
 
 describe('buildJob labels and annotations (§1.5)', () => {
-  const status = makeStatus().restarts(2, 1).rjob('workers', { jobRestarts: [0, 4, 1] }).obj();
+  const status = makeStatus()
+    .restarts(2, 1)
+    .rjob('workers', { jobRestarts: [0, 4, 1] })
+    .obj();
   const job = buildJob(grouped().obj(), 'workers', 1, status);
   const want = {
     [Label.JobSetName]: 'js',
@@ -80,8 +77,20 @@ describe('buildJob', () => {
   test.each([
     ['no replicatedJobsStatus entry', makeStatus().obj(), '0'],
     ['entry without jobRestarts', makeStatus().rjob('w').obj(), '0'],
-    ['jobRestarts shorter than the index', makeStatus().rjob('w', { jobRestarts: [3] }).obj(), '0'],
-    ['jobRestarts at the index', makeStatus().rjob('w', { jobRestarts: [0, 3] }).obj(), '3'],
+    [
+      'jobRestarts shorter than the index',
+      makeStatus()
+        .rjob('w', { jobRestarts: [3] })
+        .obj(),
+      '0',
+    ],
+    [
+      'jobRestarts at the index',
+      makeStatus()
+        .rjob('w', { jobRestarts: [0, 3] })
+        .obj(),
+      '3',
+    ],
   ])('job-restart-attempt with %s', (_, status, want) => {
     const js = makeJobSet().replicatedJob(makeReplicatedJob('w').replicas(2)).obj();
     const job = buildJob(js, 'w', 1, status);
@@ -151,7 +160,9 @@ describe('buildJob', () => {
   });
 
   test('is a deep copy: mutating the Job leaves the JobSet intact', () => {
-    const js = makeJobSet().replicatedJob(makeReplicatedJob('w').podLabels({ a: 'b' })).obj();
+    const js = makeJobSet()
+      .replicatedJob(makeReplicatedJob('w').podLabels({ a: 'b' }))
+      .obj();
     const before = JSON.stringify(js);
     const job = buildJob(js, 'w', 0, makeStatus().obj());
     job.spec.template.spec.containers[0]!.name = 'changed';
@@ -200,7 +211,10 @@ describe('buildJob exclusive placement', () => {
   });
 
   test('JobSet annotation: affinity + anti-affinity on the pod, annotation on Job and pod', () => {
-    const js = makeJobSet().annotations({ [Annotation.ExclusiveTopology]: topo }).replicatedJob(makeReplicatedJob('w')).obj();
+    const js = makeJobSet()
+      .annotations({ [Annotation.ExclusiveTopology]: topo })
+      .replicatedJob(makeReplicatedJob('w'))
+      .obj();
     const job = buildJob(js, 'w', 0, makeStatus().obj());
     expect(job.metadata.annotations[Annotation.ExclusiveTopology]).toBe(topo);
     expect(job.spec.template.metadata?.annotations?.[Annotation.ExclusiveTopology]).toBe(topo);
@@ -263,7 +277,10 @@ describe('buildJob exclusive placement', () => {
   });
 
   test('node-selector flag without exclusive-topology is not copied', () => {
-    const js = makeJobSet().annotations({ [Annotation.NodeSelectorStrategy]: 'true' }).replicatedJob(makeReplicatedJob('w')).obj();
+    const js = makeJobSet()
+      .annotations({ [Annotation.NodeSelectorStrategy]: 'true' })
+      .replicatedJob(makeReplicatedJob('w'))
+      .obj();
     const job = buildJob(js, 'w', 0, makeStatus().obj());
     expect(job.metadata.annotations).not.toHaveProperty([Annotation.NodeSelectorStrategy]);
     expect(job.spec.template.spec.nodeSelector).toBeUndefined();

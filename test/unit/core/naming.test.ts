@@ -1,6 +1,16 @@
 import { createHash } from 'node:crypto';
 
-import { JobSetNameMissingError, coordinatorEndpoint, jobKey, jobName, jobSetName, jobSetNamespace, podHostname, pvcName, subdomain } from '../../../src/core/naming.js';
+import {
+  JobSetNameMissingError,
+  coordinatorEndpoint,
+  jobKey,
+  jobName,
+  jobSetName,
+  jobSetNamespace,
+  podHostname,
+  pvcName,
+  subdomain,
+} from '../../../src/core/naming.js';
 import { makeJobSet, makeReplicatedJob } from './builders.js';
 import { workflowId } from '../../../workflows/contract.js';
 
@@ -29,11 +39,7 @@ test.each([
 
 test.each([
   ['absent without spec.coordinator', base().obj(), undefined],
-  [
-    'with defaults (0, 0) and the default subdomain',
-    base().coordinator({ replicatedJob: 'driver' }).obj(),
-    'train-driver-0-0.train',
-  ],
+  ['with defaults (0, 0) and the default subdomain', base().coordinator({ replicatedJob: 'driver' }).obj(), 'train-driver-0-0.train'],
   [
     'with explicit indexes and subdomain',
     base().coordinator({ replicatedJob: 'driver', jobIndex: 0, podIndex: 1 }).network({ subdomain: 'net' }).obj(),

@@ -1,18 +1,9 @@
 import { Label } from '../../../src/api/constants.js';
-import {
-  classifyJobs,
-  computeReplicatedJobsStatus,
-  finishedType,
-  isJobReady,
-  type ChildJobs,
-} from '../../../src/core/observe.js';
+import { classifyJobs, computeReplicatedJobsStatus, finishedType, isJobReady, type ChildJobs } from '../../../src/core/observe.js';
 import type { ObservedJob } from '../../../src/core/types.js';
 import { makeJob, makeJobSet, makeReplicatedJob, makeStatus } from './builders.js';
 
-const js = makeJobSet()
-  .replicatedJob(makeReplicatedJob('leader'))
-  .replicatedJob(makeReplicatedJob('workers').replicas(3))
-  .obj();
+const js = makeJobSet().replicatedJob(makeReplicatedJob('leader')).replicatedJob(makeReplicatedJob('workers').replicas(3)).obj();
 
 const names = (c: ChildJobs) => ({
   active: c.active.map((x) => x.job.name),
@@ -25,7 +16,10 @@ type Buckets = Record<'active' | 'successful' | 'failed' | 'previous' | 'ignored
 const none: Buckets = { active: [], successful: [], failed: [], previous: [], ignored: [] };
 
 describe('classifyJobs (§3.2)', () => {
-  const status = makeStatus().restarts(1).rjob('workers', { jobRestarts: [0, 2, 0] }).obj();
+  const status = makeStatus()
+    .restarts(1)
+    .rjob('workers', { jobRestarts: [0, 2, 0] })
+    .obj();
   test.each<[string, ObservedJob, Partial<Buckets>]>([
     ['running current attempt => active', makeJob('workers', 0).restartAttempt(1).obj(), { active: ['js-workers-0'] }],
     ['Complete=True => successful', makeJob('workers', 0).restartAttempt(1).completed().obj(), { successful: ['js-workers-0'] }],
@@ -35,11 +29,7 @@ describe('classifyJobs (§3.2)', () => {
       makeJob('workers', 0).restartAttempt(1).condition({ type: 'FailureTarget', status: 'True' }).obj(),
       { active: ['js-workers-0'] },
     ],
-    [
-      'Failed=False is not failed',
-      makeJob('workers', 0).restartAttempt(1).condition({ type: 'Failed', status: 'False' }).obj(),
-      { active: ['js-workers-0'] },
-    ],
+    ['Failed=False is not failed', makeJob('workers', 0).restartAttempt(1).condition({ type: 'Failed', status: 'False' }).obj(), { active: ['js-workers-0'] }],
     ['restart-attempt below status.restarts => previous', makeJob('workers', 0).restartAttempt(0).failed().obj(), { previous: ['js-workers-0'] }],
     ['restart-attempt above status.restarts => current', makeJob('workers', 0).restartAttempt(2).obj(), { active: ['js-workers-0'] }],
     [
@@ -57,31 +47,20 @@ describe('classifyJobs (§3.2)', () => {
       makeJob('workers', 1).restartAttempt(1).jobRestartAttempt(undefined).obj(),
       { active: ['js-workers-1'] },
     ],
-    [
-      'previous attempt of an unknown rjob is still previous (so it gets deleted)',
-      makeJob('gone', 0).restartAttempt(0).obj(),
-      { previous: ['js-gone-0'] },
-    ],
+    ['previous attempt of an unknown rjob is still previous (so it gets deleted)', makeJob('gone', 0).restartAttempt(0).obj(), { previous: ['js-gone-0'] }],
     ['current attempt of an unknown rjob is ignored', makeJob('gone', 0).restartAttempt(1).obj(), { ignored: ['js-gone-0'] }],
     [
       'current attempt without replicatedjob-name is ignored',
       makeJob('workers', 0).restartAttempt(1).label(Label.ReplicatedJobName, undefined).obj(),
       { ignored: ['js-workers-0'] },
     ],
-    [
-      'deleting current-attempt Job keeps its bucket (still exists)',
-      makeJob('workers', 0).restartAttempt(1).deleting().obj(),
-      { active: ['js-workers-0'] },
-    ],
+    ['deleting current-attempt Job keeps its bucket (still exists)', makeJob('workers', 0).restartAttempt(1).deleting().obj(), { active: ['js-workers-0'] }],
   ])('%s', (_, job, want) => {
     expect(names(classifyJobs(js, status, [job]))).toEqual({ ...none, ...want });
   });
 
   test('first finished condition wins, as upstream JobFinished', () => {
-    const job = makeJob('workers', 0)
-      .condition({ type: 'Failed', status: 'True' })
-      .condition({ type: 'Complete', status: 'True' })
-      .obj();
+    const job = makeJob('workers', 0).condition({ type: 'Failed', status: 'True' }).condition({ type: 'Complete', status: 'True' }).obj();
     expect(finishedType(job)).toBe('Failed');
   });
 });
@@ -100,7 +79,11 @@ describe('issue 12 item 3 (malformed child Jobs): classifyJobs ignores a Job who
     ['restart-attempt not a number', makeJob('workers', 0).restartAttempt('one').obj(), notInteger(Label.RestartAttempt, 'one')],
     ['restart-attempt with a fraction', makeJob('workers', 0).restartAttempt('1.5').obj(), notInteger(Label.RestartAttempt, '1.5')],
     ['restart-attempt past 2^53', makeJob('workers', 0).restartAttempt('99999999999999999999').obj(), notInteger(Label.RestartAttempt, '99999999999999999999')],
-    ['job-restart-attempt not a number', makeJob('workers', 0).restartAttempt(1).label(Label.JobRestartAttempt, 'x').obj(), notInteger(Label.JobRestartAttempt, 'x')],
+    [
+      'job-restart-attempt not a number',
+      makeJob('workers', 0).restartAttempt(1).label(Label.JobRestartAttempt, 'x').obj(),
+      notInteger(Label.JobRestartAttempt, 'x'),
+    ],
     ['job-index not a number', makeJob('workers', 0).restartAttempt(1).label(Label.JobIndex, 'x').obj(), notInteger(Label.JobIndex, 'x')],
     [
       'job-index not a number, without job-restart-attempt',
@@ -111,11 +94,7 @@ describe('issue 12 item 3 (malformed child Jobs): classifyJobs ignores a Job who
     ['job-index = replicas', makeJob('workers', 0).restartAttempt(1).label(Label.JobIndex, '3').obj(), outOfRange('3')],
     ['job-index negative', makeJob('workers', 0).restartAttempt(1).label(Label.JobIndex, '-1').obj(), outOfRange('-1')],
     ['job-index 999999999', makeJob('workers', 0).restartAttempt(1).label(Label.JobIndex, '999999999').obj(), outOfRange('999999999')],
-    [
-      'job-index 999999999 on a failed Job',
-      makeJob('workers', 0).restartAttempt(1).label(Label.JobIndex, '999999999').failed().obj(),
-      outOfRange('999999999'),
-    ],
+    ['job-index 999999999 on a failed Job', makeJob('workers', 0).restartAttempt(1).label(Label.JobIndex, '999999999').failed().obj(), outOfRange('999999999')],
     [
       'a previous attempt is not deleted when its index is out of range',
       makeJob('workers', 0).restartAttempt(0).label(Label.JobIndex, '999999999').obj(),
@@ -128,7 +107,11 @@ describe('issue 12 item 3 (malformed child Jobs): classifyJobs ignores a Job who
   });
 
   test.each<[string, ObservedJob, Partial<Buckets>]>([
-    ['an unknown rjob has no replicas to check the index against', makeJob('gone', 0).restartAttempt(1).label(Label.JobIndex, '999999999').obj(), { ignored: ['js-gone-0'] }],
+    [
+      'an unknown rjob has no replicas to check the index against',
+      makeJob('gone', 0).restartAttempt(1).label(Label.JobIndex, '999999999').obj(),
+      { ignored: ['js-gone-0'] },
+    ],
     ['Go Atoi syntax: a leading +', makeJob('workers', 2).restartAttempt('+1').label(Label.JobIndex, '+2').obj(), { active: ['js-workers-2'] }],
     ['the last index', makeJob('workers', 2).restartAttempt(1).obj(), { active: ['js-workers-2'] }],
   ])('not malformed: %s', (_, job, want) => {
@@ -206,7 +189,9 @@ describe('computeReplicatedJobsStatus (§1.3)', () => {
   });
 
   test('does not alias the input arrays', () => {
-    const status = makeStatus().rjob('workers', { jobRestarts: [0, 0, 0] }).obj();
+    const status = makeStatus()
+      .rjob('workers', { jobRestarts: [0, 0, 0] })
+      .obj();
     const got = computeReplicatedJobsStatus(js, status, classifyJobs(js, status, []));
     got[1]!.jobRestarts![0] = 9;
     expect(status.replicatedJobsStatus[0]!.jobRestarts).toEqual([0, 0, 0]);

@@ -14,8 +14,7 @@ const allowedValueImports = new Set(['../api/constants.js', '../api/message-patt
 const forbidden = /Date\.now\(|new Date\(\)|Math\.random|performance\.|process\.|require\(|setTimeout|crypto/;
 const stripComments = (src: string) => src.replace(/\/\/.*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '');
 
-const importsOf = (src: string) =>
-  [...src.matchAll(/^import\s+(type\s+)?[^'"]*?from\s+'([^']+)';/gms)].map((m) => ({ typeOnly: !!m[1], from: m[2]! }));
+const importsOf = (src: string) => [...src.matchAll(/^import\s+(type\s+)?[^'"]*?from\s+'([^']+)';/gms)].map((m) => ({ typeOnly: !!m[1], from: m[2]! }));
 
 describe.each(files)('src/core/%s', (file) => {
   const src = readFileSync(join(coreDir, file), 'utf8');

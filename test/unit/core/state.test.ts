@@ -6,11 +6,32 @@ describe('jobSetState', () => {
   const suspended = makeJobSet().replicatedJob(makeReplicatedJob('w')).suspend(true).obj();
   test.each([
     { title: 'no conditions', js: running, status: makeStatus().obj(), state: 'Running' },
-    { title: 'restarting', js: running, status: makeStatus().condition(cond('RestartingJobSet', 'True', 'DefaultFailurePolicy', 'm')).obj(), state: 'Restarting' },
-    { title: 'restart finished', js: running, status: makeStatus().condition(cond('RestartingJobSet', 'False', 'JobsReady', 'm')).obj(), state: 'Running' },
+    {
+      title: 'restarting',
+      js: running,
+      status: makeStatus()
+        .condition(cond('RestartingJobSet', 'True', 'DefaultFailurePolicy', 'm'))
+        .obj(),
+      state: 'Restarting',
+    },
+    {
+      title: 'restart finished',
+      js: running,
+      status: makeStatus()
+        .condition(cond('RestartingJobSet', 'False', 'JobsReady', 'm'))
+        .obj(),
+      state: 'Running',
+    },
     { title: 'suspended spec', js: suspended, status: makeStatus().obj(), state: 'Suspended' },
     { title: 'completed wins over suspend', js: suspended, status: makeStatus().terminalState('Completed').obj(), state: 'Completed' },
-    { title: 'failed condition without terminalState', js: running, status: makeStatus().condition(cond('Failed', 'True', 'FailedJobs', 'm')).obj(), state: 'Failed' },
+    {
+      title: 'failed condition without terminalState',
+      js: running,
+      status: makeStatus()
+        .condition(cond('Failed', 'True', 'FailedJobs', 'm'))
+        .obj(),
+      state: 'Failed',
+    },
   ])('$title -> $state', ({ js, status, state }) => {
     expect(jobSetState(js, status)).toBe(state);
   });

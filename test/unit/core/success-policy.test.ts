@@ -50,7 +50,9 @@ describe('executeSuccessPolicy', () => {
   test('satisfied: Completed/AllJobsCompleted, terminalState, RestartingJobSet=False/JobSetCompleted', () => {
     const js = jobSet({ operator: 'Any' });
     const draft = new StatusDraft(
-      makeStatus().condition(cond(ConditionType.RestartingJobSet, 'True', Reason.DefaultFailurePolicy, 'm')).obj(),
+      makeStatus()
+        .condition(cond(ConditionType.RestartingJobSet, 'True', Reason.DefaultFailurePolicy, 'm'))
+        .obj(),
       NOW,
     );
     expect(executeSuccessPolicy(js, successful(js, [done('leader', 0)]), draft)).toBe(true);

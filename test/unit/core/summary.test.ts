@@ -17,7 +17,11 @@ test.each([
 
 test('details: the replicated jobs as a table, then the policies that are set', () => {
   const js = leaderWorkers()
-    .failurePolicy({ maxRestarts: 3, restartStrategy: 'BlockingRecreate', rules: [{ name: 'oom', action: 'FailJobSet', onJobFailureReasons: ['PodFailurePolicy'] }] })
+    .failurePolicy({
+      maxRestarts: 3,
+      restartStrategy: 'BlockingRecreate',
+      rules: [{ name: 'oom', action: 'FailJobSet', onJobFailureReasons: ['PodFailurePolicy'] }],
+    })
     .successPolicy({ operator: 'Any', targetReplicatedJobs: ['leader'] })
     .startupPolicy('InOrder')
     .ttl(60)
@@ -36,5 +40,7 @@ test('details: the replicated jobs as a table, then the policies that are set', 
 });
 
 test('details: without a failure policy the first failed Job fails the JobSet', () => {
-  expect(startDetails(makeJobSet('one', 'ns').replicatedJob(makeReplicatedJob('w')).obj())).toContain('- failure policy: none (the first failed Job fails the JobSet)');
+  expect(startDetails(makeJobSet('one', 'ns').replicatedJob(makeReplicatedJob('w')).obj())).toContain(
+    '- failure policy: none (the first failed Job fails the JobSet)',
+  );
 });

@@ -21,7 +21,9 @@ describe('suspendJobs (§3.6)', () => {
   test('suspends unsuspended active Jobs only; sets Suspended=True and flips RestartingJobSet', () => {
     const { draft, children } = setup(
       js,
-      makeStatus().condition(cond(ConditionType.RestartingJobSet, 'True', Reason.DefaultFailurePolicy, 'm')).obj(),
+      makeStatus()
+        .condition(cond(ConditionType.RestartingJobSet, 'True', Reason.DefaultFailurePolicy, 'm'))
+        .obj(),
       [makeJob('w', 2).obj(), makeJob('w', 0).obj(), makeJob('w', 1).suspended().obj(), makeJob('w', 1).name('js-w-done').completed().obj()],
     );
     expect(suspendJobs(children.active, draft)).toEqual([{ type: 'SuspendJobs', names: ['js-w-0', 'js-w-2'] }]);

@@ -3,12 +3,16 @@ import { InvalidTimestampError, finishTime, ttlExpiry, ttlRemainingMs } from '..
 import { cond, makeJobSet, makeStatus } from './builders.js';
 
 const FIN = '2024-05-01T10:00:00Z';
-const completed = makeStatus().condition(cond(ConditionType.Completed, 'True', 'r', 'm', FIN)).obj();
+const completed = makeStatus()
+  .condition(cond(ConditionType.Completed, 'True', 'r', 'm', FIN))
+  .obj();
 const failed = makeStatus()
   .condition(cond(ConditionType.Suspended, 'True', 'r', 'm', '2024-05-01T09:00:00Z'))
   .condition(cond(ConditionType.Failed, 'True', 'r', 'm', FIN))
   .obj();
-const running = makeStatus().condition(cond(ConditionType.Completed, 'False', 'r', 'm', FIN)).obj();
+const running = makeStatus()
+  .condition(cond(ConditionType.Completed, 'False', 'r', 'm', FIN))
+  .obj();
 
 describe('ttl (§3.12)', () => {
   test.each([
@@ -44,7 +48,9 @@ describe('ttl (§3.12)', () => {
   });
 
   test('an unparsable time is an error', () => {
-    const bad = makeStatus().condition(cond(ConditionType.Completed, 'True', 'r', 'm', 'yesterday')).obj();
+    const bad = makeStatus()
+      .condition(cond(ConditionType.Completed, 'True', 'r', 'm', 'yesterday'))
+      .obj();
     expect(() => ttlExpiry(makeJobSet().ttl(1).obj(), bad)).toThrow(InvalidTimestampError);
     expect(() => ttlRemainingMs(makeJobSet().ttl(1).obj(), completed, 'soon')).toThrow(InvalidTimestampError);
   });

@@ -34,7 +34,10 @@ const arbJob: fc.Arbitrary<ObservedJob> = fc
     odd: fc.constantFrom('none', 'renamed', 'bad-attempt', 'bad-index', 'no-index', 'extra-label'),
   })
   .map(({ rjob, index, attempt, jobAttempt, state, odd }) => {
-    const b = makeJob(rjob, index).restartAttempt(attempt).jobRestartAttempt(jobAttempt).parallelism(rjob === 'workers' ? 2 : 1);
+    const b = makeJob(rjob, index)
+      .restartAttempt(attempt)
+      .jobRestartAttempt(jobAttempt)
+      .parallelism(rjob === 'workers' ? 2 : 1);
     if (state === 'ready') b.readyJob();
     if (state === 'active') b.pods({ active: 1 });
     if (state === 'suspended') b.suspended();
@@ -51,7 +54,11 @@ const arbJob: fc.Arbitrary<ObservedJob> = fc
 
 /** Jobs with distinct names (a namespace holds one object per name). */
 const arbObservation: fc.Arbitrary<Observation> = fc
-  .record({ jobs: fc.uniqueArray(arbJob, { selector: (j) => j.name, maxLength: 20 }), serviceExists: fc.boolean(), pvcsExist: fc.option(fc.boolean(), { nil: undefined }) })
+  .record({
+    jobs: fc.uniqueArray(arbJob, { selector: (j) => j.name, maxLength: 20 }),
+    serviceExists: fc.boolean(),
+    pvcsExist: fc.option(fc.boolean(), { nil: undefined }),
+  })
   .map(({ jobs, serviceExists, pvcsExist }) => ({ jobs, serviceExists, ...(pvcsExist !== undefined ? { pvcsExist } : {}) }));
 
 /** decide() without the order in which Jobs were listed (the compact form groups them by rjob). */
@@ -85,7 +92,13 @@ describe('issue 12 item 4: compact observations', () => {
   const bigObservation = (n: number, attempt: number, state: (i: number) => 'ready' | 'completed' | 'failed' | 'deleting') =>
     Array.from({ length: n }, (_, i) => {
       const b = makeJob('workers', i, 'train').restartAttempt(attempt).parallelism(1).completions(1);
-      for (const [k, v] of Object.entries({ [Label.JobKey]: 'f'.repeat(40), [Label.GlobalReplicas]: '5000', [Label.JobGlobalIndex]: String(i), 'batch.kubernetes.io/controller-uid': 'u'.repeat(36) })) b.label(k, v);
+      for (const [k, v] of Object.entries({
+        [Label.JobKey]: 'f'.repeat(40),
+        [Label.GlobalReplicas]: '5000',
+        [Label.JobGlobalIndex]: String(i),
+        'batch.kubernetes.io/controller-uid': 'u'.repeat(36),
+      }))
+        b.label(k, v);
       const s = state(i);
       if (s === 'ready') b.readyJob();
       if (s === 'completed') b.completed();
@@ -116,7 +129,14 @@ describe('issue 12 item 4: Job lists as ranges', () => {
   test.each([
     [[], []],
     [[3], [[3, 3]]],
-    [[5, 1, 2, 3, 9, 2], [[1, 3], [5, 5], [9, 9]]],
+    [
+      [5, 1, 2, 3, 9, 2],
+      [
+        [1, 3],
+        [5, 5],
+        [9, 9],
+      ],
+    ],
   ])('%j -> %j', (values, ranges) => {
     expect(toRanges(values)).toEqual(ranges);
     expect(fromRanges(toRanges(values))).toEqual([...new Set(values)].sort((a, b) => a - b));
@@ -129,9 +149,22 @@ describe('issue 12 item 4: Job lists as ranges', () => {
   });
 
   test('names round trip: canonical ones as ranges (with their rjob), the others as they are', () => {
-    const jobs = [{ name: 'js-workers-2' }, { name: 'js-workers-3' }, { name: 'js-leader-0', replicatedJob: 'leader' }, { name: 'js-workers-x' }, { name: 'other-1', replicatedJob: 'workers' }];
+    const jobs = [
+      { name: 'js-workers-2' },
+      { name: 'js-workers-3' },
+      { name: 'js-leader-0', replicatedJob: 'leader' },
+      { name: 'js-workers-x' },
+      { name: 'other-1', replicatedJob: 'workers' },
+    ];
     const encoded = encodeJobNames(js, jobs);
-    expect(encoded).toEqual({ ranges: { workers: [[2, 3]], leader: [[0, 0]] }, others: [{ name: 'js-workers-x' }, { name: 'other-1', replicatedJob: 'workers' }] });
-    expect(decodeJobNames('js', encoded).map((j) => j.name).sort()).toEqual(jobs.map((j) => j.name).sort());
+    expect(encoded).toEqual({
+      ranges: { workers: [[2, 3]], leader: [[0, 0]] },
+      others: [{ name: 'js-workers-x' }, { name: 'other-1', replicatedJob: 'workers' }],
+    });
+    expect(
+      decodeJobNames('js', encoded)
+        .map((j) => j.name)
+        .sort(),
+    ).toEqual(jobs.map((j) => j.name).sort());
   });
 });

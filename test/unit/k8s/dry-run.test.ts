@@ -24,19 +24,28 @@ describe('issue 12 item 1: dryRunIssues', () => {
       message: 'Job.batch "js-w-0" is invalid: [...]',
       details: {
         causes: [
-          { reason: 'FieldValueInvalid', message: 'Invalid value: "Bad_Name": a lowercase RFC 1123 label must ...', field: 'spec.template.spec.containers[0].name' },
+          {
+            reason: 'FieldValueInvalid',
+            message: 'Invalid value: "Bad_Name": a lowercase RFC 1123 label must ...',
+            field: 'spec.template.spec.containers[0].name',
+          },
           { reason: 'FieldValueNotSupported', message: 'Unsupported value: "Always"', field: 'spec.template.spec.restartPolicy' },
         ],
       },
     });
     expect(dryRunIssues(err, 1)).toEqual([
-      { path: 'spec.replicatedJobs[1].template.spec.template.spec.containers[0].name', message: 'Invalid value: "Bad_Name": a lowercase RFC 1123 label must ...' },
+      {
+        path: 'spec.replicatedJobs[1].template.spec.template.spec.containers[0].name',
+        message: 'Invalid value: "Bad_Name": a lowercase RFC 1123 label must ...',
+      },
       { path: 'spec.replicatedJobs[1].template.spec.template.spec.restartPolicy', message: 'Unsupported value: "Always"' },
     ]);
   });
 
   test('a refusal without causes is reported whole at the replicated job', () => {
-    expect(dryRunIssues(refused(400, { kind: 'Status', reason: 'BadRequest', message: 'no' }), 0)).toEqual([{ path: 'spec.replicatedJobs[0]', message: 'HTTP 400: no' }]);
+    expect(dryRunIssues(refused(400, { kind: 'Status', reason: 'BadRequest', message: 'no' }), 0)).toEqual([
+      { path: 'spec.replicatedJobs[0]', message: 'HTTP 400: no' },
+    ]);
   });
 });
 

@@ -39,7 +39,10 @@ test.each([
   ["import type { V1Job } from '@kubernetes/client-node';", []],
   ["import { type V1Job, type V1Pod } from '@kubernetes/client-node';", []],
   ["import { KubeConfig } from '@kubernetes/client-node';", ["import { KubeConfig } from '@kubernetes/client-node';"]],
-  ["import {\n  makeInformer,\n  type Informer,\n} from '@kubernetes/client-node';", ["import { makeInformer, type Informer, } from '@kubernetes/client-node';"]],
+  [
+    "import {\n  makeInformer,\n  type Informer,\n} from '@kubernetes/client-node';",
+    ["import { makeInformer, type Informer, } from '@kubernetes/client-node';"],
+  ],
   ["import * as k8s from '@kubernetes/client-node';", ["import * as k8s from '@kubernetes/client-node';"]],
 ])('the guard reads %j', (src, expected) => {
   expect(valueImportsOfClientNode(src)).toEqual(expected);

@@ -8,7 +8,8 @@ import { WorkerMetrics } from '../../../worker/metrics.js';
 const value = async (registry: Registry, name: string, labels: Record<string, string>) => {
   const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
   const v = (metric?.values as Array<{ labels: Record<string, unknown>; value: number; metricName?: string }> | undefined)?.find(
-    (x) => Object.entries(labels).every(([k, l]) => x.labels[k] === l) && (x.metricName === undefined || x.metricName === name || x.metricName.endsWith('_count')),
+    (x) =>
+      Object.entries(labels).every(([k, l]) => x.labels[k] === l) && (x.metricName === undefined || x.metricName === name || x.metricName.endsWith('_count')),
   );
   return v?.value;
 };
@@ -83,7 +84,15 @@ it('serves /metrics, /healthz and /readyz, and nothing else', async () => {
 
 it('a probe that throws reads as not ready', async () => {
   const m = new WorkerMetrics();
-  const server = await startHttpServer({ host: '127.0.0.1', port: 0, registry: m.registry, healthy: () => { throw new Error('x'); }, ready: async () => true });
+  const server = await startHttpServer({
+    host: '127.0.0.1',
+    port: 0,
+    registry: m.registry,
+    healthy: () => {
+      throw new Error('x');
+    },
+    ready: async () => true,
+  });
   try {
     expect((await fetch(`http://127.0.0.1:${server.port}/healthz`)).status).toBe(503);
   } finally {
