@@ -6,13 +6,13 @@ import { CancelledFailure } from '@temporalio/common';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 import type { ActivityMetrics } from '../activities/jobset.js';
-import { EventReason, Reason } from '../src/api/constants.js';
+import { GlobalRestartActions, Reason, RestartActionEvent } from '../src/api/constants.js';
 import type { JobSetEvent } from '../src/core/types.js';
 
 /** Reasons of the `Failed` condition (docs/design.md §1.4): each is announced by one event. */
 const failedReasons: ReadonlySet<string> = new Set([Reason.FailedJobs, Reason.FailJobSetFailurePolicyAction, Reason.ReachedMaxRestarts]);
 /** Global restarts, the ones status.restarts counts (RestartJob restarts one Job, not the JobSet). */
-const restartReasons: ReadonlySet<string> = new Set([EventReason.RestartJobSetAction, EventReason.RestartJobSetAndIgnoreMaxRestartsAction]);
+const restartReasons: ReadonlySet<string> = new Set(GlobalRestartActions.map((action) => RestartActionEvent[action]));
 
 /** Seconds; activities range from one API call to a watch of up to ten minutes. */
 const durationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 600];

@@ -2,11 +2,14 @@
 // returns when something the decision depends on changes), decide (pure, src/core), act
 // (activities), publish the status, repeat until the JobSet is terminal.
 //
+// The loop and its state live here; the rest of the run is one module per job: admission.ts
+// (refusal, dry run, UID), observe.ts (waiting for the children to change), perform.ts (one action
+// per activity), updates.ts (suspend/resume), proxies.ts (activity options, what a failed act
+// means), patches.ts (the markers old runs replay by), contract.ts (what clients see).
+//
 // Deterministic code only: this file is bundled into the workflow sandbox.
 import type { V1OwnerReference } from '@kubernetes/client-node';
 import {
-  ActivityCancellationType,
-  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   allHandlersFinished,
@@ -15,29 +18,24 @@ import {
   isCancellation,
   log,
   patched,
-  proxyActivities,
-  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   sleep,
-  TimeoutFailure,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 
-import type { JobSetActivities, ObserveResult, Written } from '../activities/jobset.js';
-import { formatIssue, type FieldIssue } from '../src/api/errors.js';
+import type { Written } from '../activities/jobset.js';
+import type { FieldIssue } from '../src/api/errors.js';
 import type { JobSet, JobSetStatus } from '../src/api/schema.js';
 import { EventReason } from '../src/api/constants.js';
-import { applyResume, parseResumeRequest, parseSuspendRequest, type ResumeRequest, type SuspendRequest } from '../src/api/updates.js';
-import { ActionFailureReason, applyActionFailure, failureBackoffMs, type ActionFailure } from '../src/core/action-failure.js';
-import { markFailed, StatusDraft } from '../src/core/conditions.js';
+import { applyActionFailure, failureBackoffMs, type ActionFailure } from '../src/core/action-failure.js';
 import { decide, initialStatus, isTerminal } from '../src/core/decide.js';
 import { usesMessagePatterns } from '../src/core/failure-policy.js';
 import { foldCreates } from '../src/core/fold-creates.js';
 import { jobSetName, jobSetNamespace } from '../src/core/naming.js';
 import { describeStatus, jobSetState } from '../src/core/state.js';
-import { encodeJobNames, encodeJobRefs, expandObservation } from '../src/core/wire.js';
+import { expandObservation } from '../src/core/wire.js';
 import { advance } from '../src/core/resource-version.js';
 import { ttlExpiry } from '../src/core/ttl.js';
 import type { Action, Observation } from '../src/core/types.js';
@@ -45,7 +43,6 @@ import {
   admittedUpdate,
   childrenChangedSignal,
   type FinishedJobSet,
-  InvalidJobSetFailure,
   JobSetFailedFailure,
   JobSetNameKey,
   JobSetNamespaceKey,
@@ -53,10 +50,23 @@ import {
   JobSetRestartsKey,
   JobSetStateKey,
   OwnerDeletedFailure,
-  resumeUpdate,
   statusQuery,
-  suspendUpdate,
 } from './contract.js';
+import {
+  ADMISSION_PATCH,
+  DECIDED_AT_START_PATCH,
+  DRY_RUN_PATCH,
+  FAST_START_PATCH,
+  LOCAL_ACTIVITIES_PATCH,
+  OWNER_DELETED_GRACE_MS,
+  OWNER_DELETED_GRACE_PATCH,
+  SIGNALLED_OBSERVE_PATCH,
+} from './patches.js';
+import { dryRun, refusal, refusedAtDryRun, withUid } from './admission.js';
+import { ChildObserver } from './observe.js';
+import { perform as performAction } from './perform.js';
+import { handleSpecUpdates } from './updates.js';
+import { actCause, actionFailure, actOn as proxyFor, admission, cleanup, failureReason, localUntilDone } from './proxies.js';
 
 export interface JobSetWorkflowInput {
   /**
@@ -85,135 +95,7 @@ export interface JobSetWorkflowInput {
   minResourceVersion?: string;
 }
 
-// Kubernetes errors are retried with backoff, as the upstream controller requeues. The observe
-// activity retries for as long as it takes (the last failure is visible on the pending activity in
-// the Temporal UI). Act activities try a few times, then hand the failure to the workflow, which
-// shows it in the status (ReconcileFailing), observes again and retries with backoff: a pass
-// decides on the cluster as it is now, not as it was when the failing request was made.
-const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '60s' } as const;
-// Act activities are idempotent and heartbeat between batches of requests: a worker that dies in
-// the middle of one delays the JobSet by at most ~15 s (the heartbeat timeout) before another
-// worker retries, while creating 5,000 Jobs may take minutes (start-to-close).
-const ACT_TIMEOUT = '5 minutes';
-const ACT_HEARTBEAT = '15 seconds';
-const ACT_ATTEMPTS = 3;
-// A cancelled workflow waits for its act activities to stop (they heartbeat between batches)
-// before its cleanup lists the children: a Job created after that list would be left behind.
-const act = proxyActivities<JobSetActivities>({
-  startToCloseTimeout: ACT_TIMEOUT,
-  heartbeatTimeout: ACT_HEARTBEAT,
-  retry: { ...retry, maximumAttempts: ACT_ATTEMPTS },
-  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-});
-// The observe activity waits on a watch for up to a minute. Its heartbeats (which the SDK sends
-// at most every 80 % of the timeout) are each a write on the Temporal server: with 1,000 waiting
-// JobSets a 10 s timeout made ~125 writes per second, and the dev server spent more CPU than the
-// worker. 30 s: a third of that; a crashed worker's watches move to another worker within 30 s.
-const OBSERVE_HEARTBEAT = '30 seconds';
-const watch = proxyActivities<JobSetActivities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: OBSERVE_HEARTBEAT,
-  retry,
-});
-
-// Admission is pure work and a dry run whose errors it absorbs: retried until it answers.
-const admission = proxyActivities<JobSetActivities>({ startToCloseTimeout: '2 minutes', retry });
-
-// The same steps as local activities (LOCAL_ACTIVITIES_PATCH): the worker runs them inside the
-// workflow task and records each as a marker, so the Temporal server schedules no activity task and
-// no further workflow task for them. A worker that dies during one fails its workflow task, and
-// the worker that retries the task runs the step again (the steps are idempotent).
-const LOCAL_TIMEOUT = '2 minutes';
-const actLocal = proxyLocalActivities<JobSetActivities>({ startToCloseTimeout: LOCAL_TIMEOUT, retry: { ...retry, maximumAttempts: ACT_ATTEMPTS } });
-/** Admission and reads: retried until they answer, like the activities they replace. */
-const localUntilDone = proxyLocalActivities<JobSetActivities>({ startToCloseTimeout: LOCAL_TIMEOUT, retry });
-/**
- * The largest act (in Jobs) run as a local activity: one batch of the act activities' requests
- * (PARALLELISM in activities/jobset.ts), which has nothing to heartbeat between. A larger act is an
- * activity of its own: it heartbeats between batches, so a worker that dies half way through
- * 5,000 Jobs hands it to another within the heartbeat timeout.
- */
-const LOCAL_MAX_JOBS = 50;
-
 const DEFAULT_MAX_PASSES = 500;
-/**
- * Marks runs whose admission (defaults, validation, dry run) is one activity, so the workflow
- * bundle evaluates no schema (issue 13 item 3). Runs started before it validate in the workflow.
- */
-const ADMISSION_PATCH = 'admission-activity';
-/** Marks runs that dry-run their Jobs at admission (runs started before it replay without). */
-const DRY_RUN_PATCH = 'admission-dry-run';
-/** Marks runs that give a JobSet without metadata.uid one (its first run's ID). */
-const CHILD_UID_PATCH = 'child-uid';
-/**
- * Marks runs whose first pass of a new JobSet decides on an empty cluster instead of observing
- * it, and whose passes create the Service and PVCs in the same activity as the Jobs (issue 13
- * item 2: two Temporal round trips fewer before the first Job).
- */
-const FAST_START_PATCH = 'fast-start';
-/**
- * Marks runs whose short steps are local activities (admission, status writes, Events, and acts on
- * at most LOCAL_MAX_JOBS Jobs): with 1,000 JobSets starting at once, the Temporal server's work per
- * activity task and workflow task was the bottleneck (issue 13). Runs started before it replay
- * with activities.
- */
-const LOCAL_ACTIVITIES_PATCH = 'local-activities';
-/**
- * Marks runs that, between changes, wait for the workers' `childrenChanged` signal
- * (worker/child-signals.ts) instead of an observe activity, and read their children in a local
- * activity: a waiting JobSet holds no activity, no heartbeat and no watch, only a timer (issue 13
- * item 3). Runs started before it wait on the activity. Only runs with local activities take it.
- */
-const SIGNALLED_OBSERVE_PATCH = 'signalled-observe';
-/**
- * How long a run waiting for the signal waits before it reads its children anyway. A safety net
- * only: failed signals are sent again, and a worker's cache that starts or re-lists signals every
- * JobSet it holds.
- */
-const SIGNALLED_RESYNC_MS = 30 * 60_000;
-/**
- * Marks runs that, finding their JobSet resource deleted, wait OWNER_DELETED_GRACE_MS for the
- * bridge's cancellation before they clean up and fail (runs before it fail at once).
- */
-const OWNER_DELETED_GRACE_PATCH = 'owner-deleted-grace';
-const OWNER_DELETED_GRACE_MS = 10_000;
-/**
- * Marks runs that decide FAST_START_PATCH and OWNER_DELETED_GRACE_PATCH before their first
- * command instead of asking for those patches after a local activity's result. A patch asked for
- * there cannot be replayed when the SDK's core ends the workflow task between the result and the
- * code after it, as it does to answer a query that arrives while the result is pending: the
- * marker is recorded in the next task, but on replay the code after the result runs in the task
- * that holds the result, where that marker is not yet known (nondeterminism error; seen in
- * test/resilience/faults.test.ts, shown by test/workflow/split-tasks.test.ts).
- */
-const DECIDED_AT_START_PATCH = 'decided-at-start';
-
-/** The workflow's refusal of a JobSet at admission: the field issues as the failure's detail. */
-function refusal(issues: readonly FieldIssue[]): ApplicationFailure {
-  const lines = issues.length > 0 ? issues.map(formatIssue) : ['metadata.name: Required value'];
-  return ApplicationFailure.create({ type: InvalidJobSetFailure, message: `invalid JobSet:\n${lines.join('\n')}`, nonRetryable: true, details: [issues] });
-}
-
-/**
- * The failure an act reported: an activity's failure carries it as its cause, a local activity's
- * failure is that failure itself. Undefined for anything else (a cancellation, a bug).
- */
-function actCause(err: unknown): Error | undefined {
-  if (isCancellation(err)) return undefined;
-  if (err instanceof ActivityFailure) return err.cause ?? err;
-  return err instanceof ApplicationFailure || err instanceof TimeoutFailure ? err : undefined;
-}
-
-/**
- * What a failed act means for the JobSet. Anything that is not an act's failure (a cancellation,
- * a bug) is thrown on.
- */
-function actionFailure(err: unknown, reason: string): ActionFailure {
-  const cause = actCause(err);
-  if (!cause) throw err;
-  return { reason, message: cause.message, permanent: cause instanceof ApplicationFailure && cause.nonRetryable === true };
-}
-
 export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<FinishedJobSet> {
   let status: JobSetStatus = input.status ?? initialStatus();
   // The admission verdict, answered by the `admitted` Update (Update-with-start from clients).
@@ -252,28 +134,34 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
   // Decided before the first command, once per run (a continued run records it again).
   const local = patched(LOCAL_ACTIVITIES_PATCH);
   /** The proxy for an act on `jobs` Jobs: local when the run allows it and the act is small. */
-  const actOn = (jobs: number) => (local && jobs <= LOCAL_MAX_JOBS ? actLocal : act);
+  const actOn = (jobs: number) => proxyFor(local, jobs);
   const signalled = local && patched(SIGNALLED_OBSERVE_PATCH);
   const decidedAtStart = local && patched(DECIDED_AT_START_PATCH);
-  // Set by the signal, cleared as a read starts: a change signalled during a read is read again.
-  let childrenChanged = false;
-  // The last read said the worker's cache signals changes to these children.
-  let signalledChildren = false;
-  setHandler(childrenChangedSignal, () => void (childrenChanged = true));
 
   // Spec changes from Updates bump `specVersion`; the loop records in `appliedVersion` the
   // version its last completed pass acted on, so an Update returns the status that reflects it.
   let specVersion = 0;
   let appliedVersion = 0;
-  let observeScope: CancellationScope | undefined;
-  const wake = () => observeScope?.cancel();
+  const observer = new ChildObserver({
+    signalled,
+    maxWaitMs: input.observeMaxWaitMs,
+    target: () => target(),
+    key: () => `${namespace}/${name}`,
+    lastDigest: () => lastDigest,
+    freshAsOf: () => freshAsOf,
+    specVersion: () => specVersion,
+  });
+  setHandler(childrenChangedSignal, () => observer.childrenChanged());
+  const wake = () => observer.wake();
 
   setHandler(statusQuery, () => status);
   setHandler(jobSetQuery, () => js);
-  setHandler(
-    suspendUpdate,
-    async () => {
-      change((j) => ({ ...j, spec: { ...j.spec, suspend: true } }));
+  handleSpecUpdates({
+    admittedJobSet: () => (admitted ? js : undefined),
+    status: () => status,
+    key: () => `${namespace}/${name}`,
+    apply: async (makeChange) => {
+      change(makeChange());
       const mine = ++specVersion;
       wake();
       // A JobSet refused by the admission dry run never runs a pass: the Update fails with it.
@@ -281,33 +169,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
       if (refused) throw refusal(refused);
       return status;
     },
-    {
-      validator: (request: SuspendRequest) => {
-        parseSuspendRequest(request);
-        if (isTerminal(status)) throw new Error(`JobSet ${namespace}/${name} is finished (${status.terminalState}); it cannot be suspended`);
-      },
-    },
-  );
-  setHandler(
-    resumeUpdate,
-    async (request: ResumeRequest) => {
-      const parsed = parseResumeRequest(admitted ? js : undefined, request);
-      change((j) => applyResume(j, parsed));
-      const mine = ++specVersion;
-      wake();
-      // A JobSet refused by the admission dry run never runs a pass: the Update fails with it.
-      await condition(() => appliedVersion >= mine || refused !== undefined);
-      if (refused) throw refusal(refused);
-      return status;
-    },
-    {
-      validator: (request: ResumeRequest) => {
-        // Before admission only its shape: the replicated jobs' names are not known yet.
-        parseResumeRequest(admitted ? js : undefined, request);
-        if (isTerminal(status)) throw new Error(`JobSet ${namespace}/${name} is finished (${status.terminalState}); it cannot be resumed`);
-      },
-    },
-  );
+  });
 
   const publish = () => {
     upsertSearchAttributes([
@@ -320,59 +182,6 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
   };
 
   /**
-   * Observes until the cluster differs from `lastDigest` (at once when `immediate`); undefined
-   * when an Update cut the wait short.
-   */
-  const observe = async (immediate: boolean): Promise<ObserveResult | undefined> => {
-    const scope = new CancellationScope();
-    observeScope = scope;
-    try {
-      return await scope.run(() =>
-        watch.observeChildren.executeWithOptions(
-          { startToCloseTimeout: '10 minutes', heartbeatTimeout: OBSERVE_HEARTBEAT, retry, summary: `watch child Jobs of ${namespace}/${name}` },
-          [
-            {
-              ...target(),
-              ...(lastDigest && !immediate ? { lastDigest } : {}),
-              maxWaitMs: input.observeMaxWaitMs ?? 60_000,
-              ...(freshAsOf !== undefined ? { minResourceVersion: freshAsOf } : {}),
-            },
-          ],
-        ),
-      );
-    } catch (err) {
-      // Our own wake-up, not a cancellation of the workflow: decide again with the new spec.
-      if (isCancellation(err) && scope.consideredCancelled && !CancellationScope.current().consideredCancelled) return undefined;
-      throw err;
-    } finally {
-      observeScope = undefined;
-    }
-  };
-
-  /**
-   * With SIGNALLED_OBSERVE_PATCH: reads the children at once in a local activity when `immediate`;
-   * otherwise waits for the `childrenChanged` signal, an Update or the resync, then reads them. A
-   * JobSet whose children the worker does not signal (a namespace its cache does not cover)
-   * observes with the activity, which watches on its own.
-   */
-  const observeSignalled = async (immediate: boolean): Promise<ObserveResult | undefined> => {
-    if (!immediate) {
-      if (!signalledChildren) return observe(false);
-      const mine = specVersion;
-      await condition(() => childrenChanged || specVersion !== mine, input.observeMaxWaitMs ?? SIGNALLED_RESYNC_MS, {
-        summary: 'wait for a change to the child Jobs (or the resync)',
-      });
-    }
-    childrenChanged = false;
-    const observed = await localUntilDone.observeChildren.executeWithOptions({ summary: `read child Jobs of ${namespace}/${name}` }, [
-      { ...target(), maxWaitMs: 0, ...(freshAsOf !== undefined ? { minResourceVersion: freshAsOf } : {}) },
-    ]);
-    signalledChildren = observed.signalled === true;
-    return observed;
-  };
-  const observeNext = (immediate: boolean) => (signalled ? observeSignalled(immediate) : observe(immediate));
-
-  /**
    * The latest resourceVersion this run wrote or observed (src/core/resource-version.ts): an
    * observation reads the worker's cache once that has seen it, so a pass never decides on a
    * cluster older than the one it acted on. Undefined: unknown (an act activity failed part way,
@@ -380,61 +189,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
    * from the API server until the next write.
    */
   let freshAsOf = input.status === undefined ? '0' : input.minResourceVersion;
-  const perform = async (action: Action): Promise<Written> => {
-    switch (action.type) {
-      case 'EnsureService':
-        return actOn(0).ensureService.executeWithOptions({ summary: 'ensure the headless Service' }, [target()]);
-      case 'EnsurePVCs':
-        return actOn(0).ensurePVCs.executeWithOptions({ summary: 'ensure the PVCs' }, [target()]);
-      // Lists of Jobs travel as index ranges (src/core/wire.ts): 5,000 names would not fit a payload.
-      case 'CreateJobs':
-        return actOn(action.jobs.length).createJobs.executeWithOptions(
-          {
-            summary: `${action.ensureService ? 'Service, ' : ''}${action.ensurePVCs ? 'PVCs, ' : ''}create ${action.jobs.length} Job(s), restart attempt ${status.restarts}`,
-          },
-          [
-            {
-              ...target(),
-              status,
-              refs: encodeJobRefs(action.jobs),
-              ...(action.ensureService ? { ensureService: true } : {}),
-              ...(action.ensurePVCs ? { ensurePVCs: true } : {}),
-            },
-          ],
-        );
-      case 'DeleteJobs':
-        return actOn(action.names.length).deleteJobs.executeWithOptions(
-          { summary: `delete ${action.names.length} Job(s): ${action.names.slice(0, 3).join(', ')}${action.names.length > 3 ? ', ...' : ''}` },
-          [
-            {
-              namespace,
-              jobSetName: name,
-              encoded: encodeJobNames(
-                js,
-                action.names.map((n) => ({ name: n })),
-              ),
-            },
-          ],
-        );
-      case 'SuspendJobs':
-        return actOn(action.names.length).suspendJobs.executeWithOptions({ summary: `suspend ${action.names.length} Job(s)` }, [
-          {
-            namespace,
-            jobSetName: name,
-            encoded: encodeJobNames(
-              js,
-              action.names.map((n) => ({ name: n })),
-            ),
-          },
-        ]);
-      case 'ResumeJobs':
-        return actOn(action.jobs.length).resumeJobs.executeWithOptions({ summary: `resume ${action.jobs.length} Job(s)` }, [
-          { ...target(), encoded: encodeJobNames(js, action.jobs) },
-        ]);
-      default:
-        return assertNever(action);
-    }
-  };
+  const perform = (action: Action): Promise<Written> => performAction(action, { actOn, target, jobSet: js, namespace, name, status });
 
   let reportedMalformedJobs = input.reportedMalformedJobs ?? [];
   // Set once admission passed (FAST_START_PATCH); runs started before it replay without.
@@ -503,45 +258,20 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     return { terminal: isTerminal(status), changed, failed: failure !== undefined && !failure.permanent };
   };
 
-  /**
-   * Admission's server-side dry run of one Job per replicated job: a spec the API server refuses
-   * (a pod template it finds invalid) fails the JobSet with its field paths before anything is
-   * created. Only the first run of a JobSet does it: later runs continue one that passed.
-   */
-  const dryRun = async (): Promise<FieldIssue[]> => {
-    try {
-      return await act.dryRunJobs.executeWithOptions({ summary: 'admission: dry run of the child Jobs' }, [target()]);
-    } catch (err) {
-      actionFailure(err, 'DryRunFailed');
-      // The API server could not answer: not the spec's fault; creation retries as usual.
-      return [];
-    }
-  };
   /** A JobSet the API server's dry run refused: Failed (ValidationFailed) on the resource and in an Event. */
   const refuseAtDryRun = async (issues: FieldIssue[]): Promise<never> => {
-    const draft = new StatusDraft(status, new Date().toISOString());
-    markFailed(draft, EventReason.ValidationFailed, `invalid JobSet: ${issues.map(formatIssue).join('; ')}`);
-    status = draft.status;
+    const refusedStatus = refusedAtDryRun(status, issues, new Date().toISOString());
+    status = refusedStatus.status;
     publish();
     await writeStatus();
     try {
-      await actOn(0).emitEvents.executeWithOptions({ summary: EventReason.ValidationFailed }, [
-        {
-          ...target(),
-          events: [{ type: 'Warning', reason: EventReason.ValidationFailed, message: `invalid JobSet: ${issues.map(formatIssue).join('; ')}`.slice(0, 1024) }],
-        },
-      ]);
+      await actOn(0).emitEvents.executeWithOptions({ summary: EventReason.ValidationFailed }, [{ ...target(), events: [refusedStatus.event] }]);
     } catch (err) {
       actionFailure(err, 'EventFailed');
     }
     return refuse(issues);
   };
-  // Child Jobs are selected by name and UID, so a JobSet started without one (e.g. by `temporal
-  // workflow start`) gets its run's ID: it never adopts a namesake's Jobs. Runs started before
-  // this replay without it.
-  const giveUid = () => {
-    if (!js.metadata.uid && patched(CHILD_UID_PATCH)) js = { ...js, metadata: { ...js.metadata, uid: workflowInfo().firstExecutionRunId } };
-  };
+  const giveUid = () => void (js = withUid(js));
   if (input.status !== undefined) {
     admit(input.jobSet);
     giveUid();
@@ -561,7 +291,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     admit(verdict.jobSet);
     giveUid();
     if (patched(DRY_RUN_PATCH)) {
-      const issues = await dryRun();
+      const issues = await dryRun(target());
       if (issues.length > 0) return refuseAtDryRun(issues);
     }
   }
@@ -586,7 +316,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
         lastObservation = known;
         known = undefined;
       } else {
-        const observed = await observeNext(immediate);
+        const observed = await observer.next(immediate);
         if (observed) {
           lastObservation = observed.compact ? expandObservation(js, observed.compact) : observed.observation;
           lastDigest = observed.digest;
@@ -622,7 +352,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     // A run that starts terminal (the bridge finishing a JobSet whose workflow was ended from
     // outside) observes first.
     if (!lastObservation) {
-      const observed = await observeNext(true);
+      const observed = await observer.next(true);
       if (observed) lastObservation = observed.compact ? expandObservation(js, observed.compact) : observed.observation;
     }
     if (lastObservation) await pass(lastObservation);
@@ -630,10 +360,7 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
     if (expiry !== undefined) {
       const wait = Date.parse(expiry) - Date.now();
       if (wait > 0) await sleep(wait, { summary: 'TTL: wait ttlSecondsAfterFinished before deleting the child objects' });
-      await act.deleteChildren.executeWithOptions(
-        { startToCloseTimeout: '10 minutes', heartbeatTimeout: '30 seconds', retry, summary: 'TTL expired: delete child objects' },
-        [target()],
-      );
+      await cleanup.deleteChildren.executeWithOptions({ summary: 'TTL expired: delete child objects' }, [target()]);
     }
     await condition(allHandlersFinished);
     if (status.terminalState === 'Failed') {
@@ -663,25 +390,8 @@ export async function jobSetWorkflow(input: JobSetWorkflowInput): Promise<Finish
       }
     }
     if (isCancellation(err) || ownerDeleted) {
-      await CancellationScope.nonCancellable(() =>
-        act.deleteChildren.executeWithOptions(
-          { startToCloseTimeout: '10 minutes', heartbeatTimeout: '30 seconds', retry, summary: 'JobSet deleted: delete child objects' },
-          [target()],
-        ),
-      );
+      await CancellationScope.nonCancellable(() => cleanup.deleteChildren.executeWithOptions({ summary: 'JobSet deleted: delete child objects' }, [target()]));
     }
     throw err;
   }
-}
-
-/** The reason of a failed action; a CreateJobs that also ensured the Service or PVCs says which step failed. */
-function failureReason(action: Action, err: unknown): string {
-  const cause = actCause(err);
-  const type = cause instanceof ApplicationFailure ? cause.type : undefined;
-  if (action.type === 'CreateJobs' && (type === EventReason.HeadlessServiceCreationFailed || type === EventReason.PVCCreationFailed)) return type;
-  return ActionFailureReason[action.type];
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unhandled action ${JSON.stringify(x)}`);
 }

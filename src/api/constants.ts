@@ -144,6 +144,20 @@ export const FailurePolicyAction = {
 } as const;
 export type FailurePolicyAction = (typeof FailurePolicyAction)[keyof typeof FailurePolicyAction];
 
+/**
+ * The Warning event each restarting failure-policy action announces itself with
+ * (docs/design.md §3.7, §3.16). The compiler holds it to every restarting action.
+ */
+export const RestartActionEvent = {
+  [FailurePolicyAction.RestartJobSet]: EventReason.RestartJobSetAction,
+  [FailurePolicyAction.RestartJobSetAndIgnoreMaxRestarts]: EventReason.RestartJobSetAndIgnoreMaxRestartsAction,
+  [FailurePolicyAction.RestartJob]: EventReason.RestartJobAction,
+  [FailurePolicyAction.RestartJobAndIgnoreMaxRestarts]: EventReason.RestartJobAndIgnoreMaxRestartsAction,
+} as const satisfies Record<Exclude<FailurePolicyAction, 'FailJobSet'>, string>;
+
+/** The actions that restart the whole JobSet: the restarts status.restarts counts (RestartJob restarts one Job). */
+export const GlobalRestartActions = [FailurePolicyAction.RestartJobSet, FailurePolicyAction.RestartJobSetAndIgnoreMaxRestarts] as const;
+
 /** Job failure reasons a rule may match (`onJobFailureReasons`). */
 export const JobFailureReason = {
   BackoffLimitExceeded: 'BackoffLimitExceeded',

@@ -1,6 +1,6 @@
 // Failure policy (docs/design.md §3.7): run when at least one current-attempt Job has
 // Failed=True. Exactly one action per pass; the caller returns right after.
-import { EventReason, FailurePolicyAction, Message, Reason, failurePolicyRuleReason } from '../api/constants.js';
+import { FailurePolicyAction, Message, Reason, RestartActionEvent, failurePolicyRuleReason } from '../api/constants.js';
 import type { MessagePattern } from '../api/message-pattern.js';
 import type { FailurePolicy, FailurePolicyRule, JobSet } from '../api/schema.js';
 import { markFailed, restartingCondition, type StatusDraft } from './conditions.js';
@@ -157,14 +157,14 @@ const appliers: Record<FailurePolicyAction, (ctx: ApplyContext) => void> = {
   [FailurePolicyAction.FailJobSet]: (ctx) => markFailed(ctx.draft, Reason.FailJobSetFailurePolicyAction, Message.FailJobSetAction(ctx.match.job.job.name)),
   [FailurePolicyAction.RestartJobSet]: (ctx) => {
     if (restartsTowardsMax(ctx.draft) >= ctx.policy.maxRestarts) failReachedMax(ctx);
-    else restartJobSet(ctx, true, EventReason.RestartJobSetAction);
+    else restartJobSet(ctx, true, RestartActionEvent.RestartJobSet);
   },
-  [FailurePolicyAction.RestartJobSetAndIgnoreMaxRestarts]: (ctx) => restartJobSet(ctx, false, EventReason.RestartJobSetAndIgnoreMaxRestartsAction),
+  [FailurePolicyAction.RestartJobSetAndIgnoreMaxRestarts]: (ctx) => restartJobSet(ctx, false, RestartActionEvent.RestartJobSetAndIgnoreMaxRestarts),
   [FailurePolicyAction.RestartJob]: (ctx) => {
     if (restartsTowardsMax(ctx.draft) >= ctx.policy.maxRestarts) failReachedMax(ctx);
-    else restartJob(ctx, true, EventReason.RestartJobAction);
+    else restartJob(ctx, true, RestartActionEvent.RestartJob);
   },
-  [FailurePolicyAction.RestartJobAndIgnoreMaxRestarts]: (ctx) => restartJob(ctx, false, EventReason.RestartJobAndIgnoreMaxRestartsAction),
+  [FailurePolicyAction.RestartJobAndIgnoreMaxRestarts]: (ctx) => restartJob(ctx, false, RestartActionEvent.RestartJobAndIgnoreMaxRestarts),
 };
 
 /**

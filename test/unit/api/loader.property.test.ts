@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { RE2JS } from 're2js';
 import { stringify } from 'yaml';
 
+import { FailurePolicyAction } from '../../../src/api/constants.js';
 import { JobSetValidationError } from '../../../src/api/errors.js';
 import { loadJobSets, parseJobSet } from '../../../src/api/load.js';
 import { type JobSet, jobSetSchema } from '../../../src/api/schema.js';
@@ -43,7 +44,7 @@ function load(input: unknown): { ok: true; js: JobSet } | { ok: false; paths: st
 const dnsName = fc.stringMatching(/^[a-z]([a-z0-9-]{0,5}[a-z0-9])?$/);
 const ruleName = fc.stringMatching(/^r[A-Za-z0-9_,:]{0,6}[A-Za-z0-9_]$/);
 const reasons = ['BackoffLimitExceeded', 'DeadlineExceeded', 'FailedIndexes', 'MaxFailedIndexesExceeded', 'PodFailurePolicy'];
-const actions = ['FailJobSet', 'RestartJobSet', 'RestartJobSetAndIgnoreMaxRestarts', 'RestartJob', 'RestartJobAndIgnoreMaxRestarts'];
+const actions = Object.values(FailurePolicyAction);
 const patterns = ['oom', '(?i)backoff', '^Job .* failed$', 'exit code \\d+', '(?P<x>a|b)'];
 /** A deterministic choice function over generated numbers (cycled when used up). */
 const picker = (seed: readonly number[]) => {
