@@ -1,28 +1,16 @@
 // Worker configuration from the environment, validated with zod so a typo fails at start with
-// the variable's name instead of at the first workflow.
+// the variable's name instead of at the first workflow: the connection shape every process shares
+// (src/net/config.ts) and the worker's own variables.
 import { z } from 'zod';
 
 import { DEFAULT_CORS_ORIGIN } from '../src/codec/server.js';
-
-const optionalPath = z.string().min(1).optional();
+import { connectionConfigShape, httpPortConfig, parseConfig, tlsPairIssue, tlsPairSet } from '../src/net/config.js';
 
 export const workerConfigSchema = z
   .object({
-    TEMPORAL_ADDRESS: z
-      .string()
-      .regex(/^[^\s:]+:\d+$/, 'must be host:port')
-      .default('127.0.0.1:7233'),
-    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-    JOBSET_TASK_QUEUE: z.string().min(1).default('jobset'),
-    /** Kubeconfig file; unset = the default loading rules (in-cluster service account, ~/.kube/config). */
-    KUBECONFIG: optionalPath,
-    /** mTLS to a secured Temporal: client certificate and key, and optionally the server CA. */
-    TEMPORAL_TLS_CERT: optionalPath,
-    TEMPORAL_TLS_KEY: optionalPath,
-    TEMPORAL_TLS_CA: optionalPath,
-    TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+    ...connectionConfigShape,
     /** Port of /metrics, /healthz and /readyz on JOBSET_HTTP_HOST (0 = off). */
-    JOBSET_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    JOBSET_HTTP_PORT: httpPortConfig,
     /**
      * Activities one worker runs at once. A running JobSet whose children the worker's cache does
      * not signal (a namespace outside JOBSET_NAMESPACES, a run started before the signals) holds one
@@ -40,12 +28,6 @@ export const workerConfigSchema = z
      */
     JOBSET_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
     JOBSET_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
-    /**
-     * Key file of the payload codec (src/codec): payloads in Temporal history are encrypted with
-     * AES-256-GCM, and /encode and /decode are served next to /metrics for the Web UI. Unset: in
-     * the clear. Every process (worker, bridge, CLI, SDK, codec server) needs the same key.
-     */
-    JOBSET_CODEC_KEY_FILE: optionalPath,
     /** Web UI origins (comma-separated) that may call /encode and /decode from a browser. */
     JOBSET_CODEC_CORS_ORIGIN: z.string().min(1).default(DEFAULT_CORS_ORIGIN),
     /**
@@ -67,19 +49,11 @@ export const workerConfigSchema = z
         message: 'must be a comma-separated list of namespace names (RFC 1123 labels)',
       }),
   })
-  .refine((c) => Boolean(c.TEMPORAL_TLS_CERT) === Boolean(c.TEMPORAL_TLS_KEY), {
-    message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together',
-    path: ['TEMPORAL_TLS_CERT'],
-  });
+  .refine(tlsPairSet, tlsPairIssue);
 
 export type WorkerConfig = z.output<typeof workerConfigSchema>;
 
-/** Reads the configuration; throws an Error listing every bad variable. */
-export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const parsed = workerConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`invalid worker configuration:\n${lines.join('\n')}`);
-  }
-  return parsed.data;
+/** Reads the configuration; throws an Error listing every bad variable (as `label` names it). */
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env, label?: (variable: string) => string): WorkerConfig {
+  return parseConfig(workerConfigSchema, env, 'worker', label);
 }

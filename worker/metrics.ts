@@ -3,11 +3,12 @@
 // grow with the number of JobSets run.
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { CancelledFailure } from '@temporalio/common';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
 
 import type { ActivityMetrics } from '../activities/jobset.js';
 import { GlobalRestartActions, Reason, RestartActionEvent } from '../src/api/constants.js';
 import type { JobSetEvent } from '../src/core/types.js';
+import { newRegistry } from '../src/net/registry.js';
 
 /** Reasons of the `Failed` condition (docs/design.md §1.4): each is announced by one event. */
 const failedReasons: ReadonlySet<string> = new Set([Reason.FailedJobs, Reason.FailJobSetFailurePolicyAction, Reason.ReachedMaxRestarts]);
@@ -16,13 +17,6 @@ const restartReasons: ReadonlySet<string> = new Set(GlobalRestartActions.map((ac
 
 /** Seconds; activities range from one API call to a watch of up to ten minutes. */
 const durationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 600];
-
-/** A registry of its own per process (and per test), with the Node.js process metrics. */
-export function newRegistry(): Registry {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  return registry;
-}
 
 export class WorkerMetrics implements ActivityMetrics {
   readonly completed: Counter<'namespace'>;

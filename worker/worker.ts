@@ -15,8 +15,8 @@ import { loadKubeConfig, makeKubeClients } from '../src/k8s/client.js';
 import { workflowSource } from './bundle.js';
 import { signalChildChanges } from './child-signals.js';
 import type { WorkerConfig } from './config.js';
-import { tlsOptions } from './connection.js';
-import { startHttpServer } from './http.js';
+import { tlsOptions } from '../src/net/tls.js';
+import { startHttpServer } from '../src/net/http.js';
 import { WorkerMetrics } from './metrics.js';
 
 /** The workflows entry, next to this file's tree whether it runs from source (.ts) or a build (.js). */

@@ -1,5 +1,4 @@
 // Every workflow the worker hosts. The worker bundles this file (webpack), so it may import only
 // @temporalio/workflow, deterministic project code and activity *types*.
-export { stackCheckWorkflow } from './stack-check.js';
 export { jobSetWorkflow } from './jobset.js';
 export { jobSetCleanupWorkflow } from './cleanup.js';

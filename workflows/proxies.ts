@@ -60,7 +60,7 @@ export const actLocal = proxyLocalActivities<JobSetActivities>({ startToCloseTim
 export const localUntilDone = proxyLocalActivities<JobSetActivities>({ startToCloseTimeout: LOCAL_TIMEOUT, retry });
 /**
  * The largest act (in Jobs) run as a local activity: one batch of the act activities' requests
- * (PARALLELISM in activities/jobset.ts), which has nothing to heartbeat between. A larger act is an
+ * (PARALLELISM in activities/shared.ts), which has nothing to heartbeat between. A larger act is an
  * activity of its own: it heartbeats between batches, so a worker that dies half way through
  * 5,000 Jobs hands it to another within the heartbeat timeout.
  */

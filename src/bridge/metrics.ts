@@ -2,7 +2,7 @@
 // labels only (result, action), never a JobSet name.
 import { Counter, Histogram, type Registry } from 'prom-client';
 
-import { newRegistry } from '../../worker/metrics.js';
+import { newRegistry } from '../net/registry.js';
 
 /** What a reconcile did to a workflow or a resource. */
 export const BridgeAction = ['start', 'suspend', 'resume', 'cancel', 'cleanup', 'reject', 'invalid', 'ttl_delete'] as const;

@@ -1,11 +1,12 @@
 // How the client verbs reach Temporal: flags first, then the environment the worker also reads
 // (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, JOBSET_TASK_QUEUE, TEMPORAL_TLS_*, JOBSET_CODEC_KEY_FILE),
-// then defaults.
+// then defaults, all checked by the connection schema every process shares (src/net/config.ts).
 import type { DataConverter } from '@temporalio/common';
 
 import { JobSetClient } from '../client/client.js';
 import { codecDataConverter } from '../codec/data-converter.js';
-import { tlsOptions } from '../../worker/connection.js';
+import { connectionConfigSchema, parseConfig } from '../net/config.js';
+import { tlsOptions } from '../net/tls.js';
 import { UsageError, type FlagSpec, type ParsedArgs } from './args.js';
 
 export const connectionFlags: readonly FlagSpec[] = [
@@ -22,6 +23,41 @@ export const connectionFlags: readonly FlagSpec[] = [
     description: 'key of the payload codec: payloads in Temporal history are AES-256-GCM encrypted (env JOBSET_CODEC_KEY_FILE)',
   },
 ];
+
+/** The environment variable each connection flag (and --kubeconfig) stands for. */
+export const connectionFlagVariables: Readonly<Record<string, string>> = {
+  address: 'TEMPORAL_ADDRESS',
+  'temporal-namespace': 'TEMPORAL_NAMESPACE',
+  'task-queue': 'JOBSET_TASK_QUEUE',
+  'tls-cert': 'TEMPORAL_TLS_CERT',
+  'tls-key': 'TEMPORAL_TLS_KEY',
+  'tls-ca': 'TEMPORAL_TLS_CA',
+  'tls-server-name': 'TEMPORAL_TLS_SERVER_NAME',
+  'codec-key-file': 'JOBSET_CODEC_KEY_FILE',
+  kubeconfig: 'KUBECONFIG',
+};
+
+/**
+ * What a process verb (worker, bridge, controller) hands to its zod configuration: `base` (the
+ * environment) with the given flags over it, each as the variable `variables` maps it to (a flag
+ * without a value, such as --adopt-unmanaged, sets `true`); and `label`, which names a variable
+ * that came from a flag by its flag, for the configuration's errors.
+ */
+export function flagsOverEnvironment(
+  args: ParsedArgs,
+  variables: Readonly<Record<string, string>>,
+  base: NodeJS.ProcessEnv,
+): { env: NodeJS.ProcessEnv; label: (variable: string) => string } {
+  const env: NodeJS.ProcessEnv = { ...base };
+  const fromFlag = new Map<string, string>();
+  for (const [flag, variable] of Object.entries(variables)) {
+    const value = args.get(flag) ?? (args.has(flag) ? 'true' : undefined);
+    if (value === undefined) continue;
+    env[variable] = value;
+    fromFlag.set(variable, flag);
+  }
+  return { env, label: (variable) => (fromFlag.has(variable) ? `--${fromFlag.get(variable)} (${variable})` : variable) };
+}
 
 /** `-n NS` of the verbs that address JobSets by name. */
 export const namespaceFlag: FlagSpec = {
@@ -46,26 +82,24 @@ export interface ConnectionSettings {
 }
 
 export function connectionSettings(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): ConnectionSettings {
-  const pick = (flag: string, variable: string) => args.get(flag) ?? (env[variable] || undefined);
-  const address = pick('address', 'TEMPORAL_ADDRESS') ?? '127.0.0.1:7233';
-  if (!/^[^\s:]+:\d+$/.test(address)) throw new UsageError(`invalid --address ${JSON.stringify(address)}: must be host:port`);
+  const { env: merged, label } = flagsOverEnvironment(args, connectionFlagVariables, env);
+  let c;
+  try {
+    c = parseConfig(connectionConfigSchema, merged, 'connection', label);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const tls: ConnectionSettings['tls'] = {};
-  const cert = pick('tls-cert', 'TEMPORAL_TLS_CERT');
-  const key = pick('tls-key', 'TEMPORAL_TLS_KEY');
-  const ca = pick('tls-ca', 'TEMPORAL_TLS_CA');
-  const serverName = pick('tls-server-name', 'TEMPORAL_TLS_SERVER_NAME');
-  if (Boolean(cert) !== Boolean(key)) throw new UsageError('--tls-cert and --tls-key must be given together');
-  if (cert) tls.cert = cert;
-  if (key) tls.key = key;
-  if (ca) tls.ca = ca;
-  if (serverName) tls.serverName = serverName;
-  const codecKeyFile = pick('codec-key-file', 'JOBSET_CODEC_KEY_FILE');
+  if (c.TEMPORAL_TLS_CERT) tls.cert = c.TEMPORAL_TLS_CERT;
+  if (c.TEMPORAL_TLS_KEY) tls.key = c.TEMPORAL_TLS_KEY;
+  if (c.TEMPORAL_TLS_CA) tls.ca = c.TEMPORAL_TLS_CA;
+  if (c.TEMPORAL_TLS_SERVER_NAME) tls.serverName = c.TEMPORAL_TLS_SERVER_NAME;
   return {
-    address,
-    namespace: pick('temporal-namespace', 'TEMPORAL_NAMESPACE') ?? 'default',
-    taskQueue: pick('task-queue', 'JOBSET_TASK_QUEUE') ?? 'jobset',
+    address: c.TEMPORAL_ADDRESS,
+    namespace: c.TEMPORAL_NAMESPACE,
+    taskQueue: c.JOBSET_TASK_QUEUE,
     tls,
-    ...(codecKeyFile ? { codecKeyFile } : {}),
+    ...(c.JOBSET_CODEC_KEY_FILE ? { codecKeyFile: c.JOBSET_CODEC_KEY_FILE } : {}),
   };
 }
 

@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 
 import { API_VERSION, GROUP, KIND, Label } from '../api/constants.js';
 import type { JobSet, JobSetStatus } from '../api/schema.js';
-import type { JobSetInfo } from '../client/client.js';
+import type { JobSetInfo } from '../client/options.js';
 import { jobSetState } from '../core/state.js';
 import { humanDuration } from './duration.js';
 

@@ -4,11 +4,11 @@
 //   const jobsets = await JobSetClient.connect({ address: '127.0.0.1:7233' });
 //   await jobsets.submit(yamlText);
 //   const status = await jobsets.wait('default', 'pytorch', { for: 'Completed', timeoutMs: 300_000 });
+export { JobSetClient } from './client.js';
+export { prepareJobSet } from './prepare.js';
 export {
   DEFAULT_NAMESPACE,
   DEFAULT_TASK_QUEUE,
-  JobSetClient,
-  prepareJobSet,
   type JobSetClientOptions,
   type JobSetConnectOptions,
   type JobSetInfo,
@@ -18,7 +18,7 @@ export {
   type WaitOptions,
   type WaitTarget,
   type WatchOptions,
-} from './client.js';
+} from './options.js';
 export {
   InvalidLabelSelectorError,
   JobSetConditionUnreachableError,
@@ -40,7 +40,7 @@ export {
   type FinishedJobSet,
 } from '../../workflows/contract.js';
 export { matchesLabels, parseLabelSelector, type Requirement } from './selector.js';
-export { tlsOptions, type TlsFiles } from '../../worker/connection.js';
+export { tlsOptions, type TlsFiles } from '../net/tls.js';
 export { AesGcmCodec } from '../codec/aes-gcm.js';
 export { codecDataConverter, payloadCodec } from '../codec/data-converter.js';
 export { CodecKeyFileError, PayloadCodecError, PayloadDecryptionError, PayloadEncryptedError, PayloadKeyMismatchError } from '../codec/errors.js';

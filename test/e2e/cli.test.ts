@@ -288,7 +288,7 @@ test('jobset worker runs JobSets until SIGTERM; a bad configuration exits 2', as
 
   const bad = await jobset(['worker', '--address', 'nowhere']);
   expect(bad.code).toBe(2);
-  expect(bad.stderr).toContain('TEMPORAL_ADDRESS: must be host:port');
+  expect(bad.stderr).toContain('--address (TEMPORAL_ADDRESS): must be host:port');
 });
 
 test('dev status reports both parts of the environment; dev up is idempotent; a bad action exits 2', async () => {

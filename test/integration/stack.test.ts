@@ -1,12 +1,14 @@
 // The stack itself: a workflow on the real dev server runs an activity that drives the real
 // Job controller on the real cluster, once to success and once to failure.
+import { fileURLToPath } from 'node:url';
+
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 
-import { createStackCheckActivities } from '../../activities/stack-check.js';
-import { stackCheckWorkflow } from '../../workflows/stack-check.js';
+import { createStackCheckActivities } from './stack-check/activities.js';
+import { stackCheckWorkflow } from './stack-check/workflows.js';
 import { createTestNamespace, deleteTestNamespace, kube } from './helpers/kube.js';
-import { createTemporalEnv, workflowBundle } from './helpers/temporal.js';
+import { createTemporalEnv } from './helpers/temporal.js';
 
 let env: TestWorkflowEnvironment;
 let namespace: string;
@@ -28,7 +30,8 @@ test.each([
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: `stack-${fail}`,
-    workflowBundle: await workflowBundle(),
+    // The test's own workflow, next to it: the worker's registry has no stack check.
+    workflowsPath: fileURLToPath(new URL('./stack-check/workflows.ts', import.meta.url)),
     activities: createStackCheckActivities(kube()),
   });
   const name = fail ? 'probe-fail' : 'probe-ok';

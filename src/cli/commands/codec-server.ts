@@ -7,7 +7,7 @@ import { loadCodecKey } from '../../codec/key.js';
 import { DEFAULT_CORS_ORIGIN, parseCorsOrigins, startCodecServer } from '../../codec/server.js';
 import { UsageError, type ParsedArgs } from '../args.js';
 import { type CliIO, type Command, ExitCode } from '../command.js';
-import { untilTerminated } from '../signals.js';
+import { untilTerminated } from '../../net/signals.js';
 
 export const DEFAULT_CODEC_PORT = 8888;
 

@@ -8,7 +8,8 @@ import { connectWorker, runWorker } from '../../../worker/worker.js';
 import { BridgeMetrics } from '../../bridge/metrics.js';
 import { UsageError } from '../args.js';
 import { type CliIO, type Command, ExitCode } from '../command.js';
-import { bridgeCommand, bridgeSettings, openBridge } from './bridge.js';
+import { openBridge } from '../../bridge/run.js';
+import { bridgeCommand, bridgeConfig } from './bridge.js';
 import { workerConfig } from './worker.js';
 
 export const controllerCommand: Command = {
@@ -23,11 +24,11 @@ export const controllerCommand: Command = {
 
   async run(args, io: CliIO): Promise<number> {
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
-    const settings = bridgeSettings(args);
+    const bridgeCfg = bridgeConfig(args);
     let config;
     try {
       // The one HTTP endpoint is the worker's, on the bridge's --http-host/--http-port.
-      config = workerConfig(args, { ...process.env, JOBSET_HTTP_HOST: settings.httpHost, JOBSET_HTTP_PORT: String(settings.httpPort) });
+      config = workerConfig(args, { ...process.env, JOBSET_HTTP_HOST: bridgeCfg.JOBSET_HTTP_HOST, JOBSET_HTTP_PORT: String(bridgeCfg.JOBSET_HTTP_PORT) });
     } catch (err) {
       io.stderr.write(`${(err as Error).message}\n`);
       return ExitCode.Usage;
@@ -38,7 +39,7 @@ export const controllerCommand: Command = {
     // task queue.
     const connection = await connectWorker(config);
     try {
-      const { bridge, close, describe } = await openBridge(args, settings, log, { metrics: new BridgeMetrics(new Registry()), connection });
+      const { bridge, close, describe } = await openBridge(bridgeCfg, log, { metrics: new BridgeMetrics(new Registry()), connection });
       log(`bridge: ${describe}; eager workflow start`);
       try {
         await runWorker(

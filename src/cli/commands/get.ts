@@ -1,7 +1,7 @@
 // `jobset get [NAME...]` and `jobset list`: JobSets as a kubectl-style table, or the JobSet
 // objects with their status as JSON/YAML, or `kind/name`.
 import { JobSetState } from '../../core/state.js';
-import type { JobSetInfo } from '../../client/client.js';
+import type { JobSetInfo } from '../../client/options.js';
 import { UsageError, type ParsedArgs } from '../args.js';
 import { describeError, withClient } from '../client-errors.js';
 import { type CliIO, type Command, ExitCode } from '../command.js';

@@ -4,7 +4,7 @@
 import { formatIssue, JobSetValidationError } from '../../api/errors.js';
 import { loadJobSets } from '../../api/load.js';
 import type { JobSet } from '../../api/schema.js';
-import { prepareJobSet } from '../../client/client.js';
+import { prepareJobSet } from '../../client/prepare.js';
 import { UsageError } from '../args.js';
 import { describeError, withClient } from '../client-errors.js';
 import { type CliIO, type Command, ExitCode } from '../command.js';

@@ -4,32 +4,15 @@ import { loadWorkerConfig, type WorkerConfig } from '../../../worker/config.js';
 import { runWorker } from '../../../worker/worker.js';
 import { type ParsedArgs, UsageError } from '../args.js';
 import { type CliIO, type Command, ExitCode } from '../command.js';
-import { connectionFlags } from '../connection.js';
-
-/** The flags that override the worker's environment variables. */
-const workerEnvFlags: Record<string, string> = {
-  address: 'TEMPORAL_ADDRESS',
-  'temporal-namespace': 'TEMPORAL_NAMESPACE',
-  'task-queue': 'JOBSET_TASK_QUEUE',
-  'tls-cert': 'TEMPORAL_TLS_CERT',
-  'tls-key': 'TEMPORAL_TLS_KEY',
-  'tls-ca': 'TEMPORAL_TLS_CA',
-  'tls-server-name': 'TEMPORAL_TLS_SERVER_NAME',
-  'codec-key-file': 'JOBSET_CODEC_KEY_FILE',
-  kubeconfig: 'KUBECONFIG',
-};
+import { connectionFlags, connectionFlagVariables, flagsOverEnvironment } from '../connection.js';
 
 /**
  * The worker's configuration: `base` (the environment) with the flags over it (shared with
- * `jobset controller`). @throws the configuration's error naming the variable
+ * `jobset controller`). @throws the configuration's error naming the flag or variable
  */
 export function workerConfig(args: ParsedArgs, base: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const env: NodeJS.ProcessEnv = { ...base };
-  for (const [flag, variable] of Object.entries(workerEnvFlags)) {
-    const value = args.get(flag);
-    if (value !== undefined) env[variable] = value;
-  }
-  return loadWorkerConfig(env);
+  const { env, label } = flagsOverEnvironment(args, connectionFlagVariables, base);
+  return loadWorkerConfig(env, label);
 }
 
 export const workerCommand: Command = {

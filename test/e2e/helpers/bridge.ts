@@ -14,7 +14,7 @@ import { JobSetBridge } from '../../../src/bridge/bridge.js';
 import { ChildCache } from '../../../src/k8s/child-cache.js';
 import { makeKubeClients, type KubeClients } from '../../../src/k8s/client.js';
 import { signalChildChanges } from '../../../worker/child-signals.js';
-import { startHttpServer, type RunningHttpServer } from '../../../worker/http.js';
+import { startHttpServer, type RunningHttpServer } from '../../../src/net/http.js';
 import { WorkerMetrics } from '../../../worker/metrics.js';
 import { eventually, kube } from '../../integration/helpers/kube.js';
 import { workflowBundle } from '../../integration/helpers/temporal.js';

@@ -4,7 +4,7 @@
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { Registry } from 'prom-client';
 
-import { startHttpServer } from '../../../worker/http.js';
+import { startHttpServer } from '../../../src/net/http.js';
 import { AesGcmCodec, ENCRYPTED_ENCODING } from '../../../src/codec/aes-gcm.js';
 import { codecEndpoint, parseCorsOrigins, startCodecServer, type RunningCodecServer } from '../../../src/codec/server.js';
 

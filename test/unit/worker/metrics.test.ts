@@ -2,7 +2,7 @@
 // interceptor, and the HTTP server's three paths.
 import type { Registry } from 'prom-client';
 
-import { startHttpServer } from '../../../worker/http.js';
+import { startHttpServer } from '../../../src/net/http.js';
 import { WorkerMetrics } from '../../../worker/metrics.js';
 
 const value = async (registry: Registry, name: string, labels: Record<string, string>) => {

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 
 import type { Registry } from 'prom-client';
 
-import { listen, type RunningHttpServer } from '../src/net/listen.js';
+import { listen, type RunningHttpServer } from './listen.js';
 
 /** Health as the process sees it; a probe that throws counts as false. */
 export type Probe = () => boolean | Promise<boolean>;
@@ -22,7 +22,7 @@ export interface HttpServerOptions {
   codec?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
-export type { RunningHttpServer } from '../src/net/listen.js';
+export type { RunningHttpServer } from './listen.js';
 
 async function holds(probe: Probe): Promise<boolean> {
   try {

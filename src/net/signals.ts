@@ -1,4 +1,4 @@
-// How the long-running verbs (bridge, codec-server) wait to be stopped.
+// How the long-running processes (bridge, codec server) wait to be stopped.
 
 /** Resolves on the first SIGINT or SIGTERM. */
 export const untilTerminated = () =>

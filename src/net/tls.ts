@@ -1,5 +1,5 @@
-// Connection settings shared by the worker and the clients (SDK, CLI, bridge): plain TCP to a
-// local dev server, or mTLS to a secured Temporal.
+// TLS settings of a Temporal connection, shared by the worker and the clients (SDK, CLI,
+// bridge): plain TCP to a local dev server, or mTLS to a secured Temporal.
 import { readFileSync } from 'node:fs';
 
 import type { TLSConfig } from '@temporalio/client';

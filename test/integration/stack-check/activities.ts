@@ -1,11 +1,11 @@
 // The stack check: one activity that proves the worker can drive the real cluster. It creates an
 // Indexed Job whose fake pods succeed or fail (KWOK annotations) and waits for the Job controller
-// to finish it. Used by the smoke test and by `npm run demo` before any JobSet runs.
+// to finish it. Registered by test/integration/stack.test.ts only, on a worker of its own.
 import { heartbeat, sleep } from '@temporalio/activity';
 import type { V1Job } from '@kubernetes/client-node';
 
-import type { KubeClients } from '../src/k8s/client.js';
-import { isAlreadyExists } from '../src/k8s/errors.js';
+import type { KubeClients } from '../../../src/k8s/client.js';
+import { isAlreadyExists } from '../../../src/k8s/errors.js';
 
 export interface ProbeJobInput {
   namespace: string;

@@ -1,6 +1,7 @@
+// The stack check's workflow, registered by test/integration/stack.test.ts only (not by the worker).
 import { proxyActivities } from '@temporalio/workflow';
 
-import type { createStackCheckActivities, ProbeJobInput, ProbeJobResult } from '../activities/stack-check.js';
+import type { createStackCheckActivities, ProbeJobInput, ProbeJobResult } from './activities.js';
 
 const { runProbeJob } = proxyActivities<ReturnType<typeof createStackCheckActivities>>({
   startToCloseTimeout: '2 minutes',
