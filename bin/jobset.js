@@ -10,7 +10,12 @@ if (!existsSync(main)) {
 }
 try {
   const { main: run } = await import(main.href);
-  process.exitCode = await run(process.argv.slice(2));
+  const code = await run(process.argv.slice(2));
+  // Exit as soon as stdout and stderr are flushed, not when the event loop runs dry: a Temporal
+  // request the verb gave up on (a query past its deadline) can leave a gRPC retry timer behind
+  // that fires on the closed connection and kills the process after its output (exit 1).
+  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
+  process.exit(code);
 } catch (err) {
   console.error(err);
   process.exit(1);

@@ -305,3 +305,35 @@ test('dev status reports both parts of the environment; dev up is idempotent; a 
   expect((await jobset(['dev', 'sideways'])).code).toBe(2);
   expect((await jobset(['dev'])).code).toBe(2);
 });
+
+test('list leaves out a JobSet whose worker died, warns, and exits 0', async () => {
+  // A running JobSet whose worker was SIGKILLed: the server still lists the dead worker's poller
+  // for a while, so its queries are sent and time out (10 s). The Temporal client retries such a
+  // request on a timer that once fired after the CLI had closed its connection: the table was
+  // printed, then the process died with "Channel has been shut down" and exit 1.
+  const queue = uniqueTaskQueue('e2e-dead-worker');
+  const child = spawn(process.execPath, [`${root}/bin/jobset.js`, 'worker', '--task-queue', queue], {
+    cwd: root,
+    env: process.env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  await eventually('the worker to start', async () => (stderr.includes(`jobset worker: task queue ${queue}`) ? true : undefined), 120_000);
+  const submitted = await jobset(['submit', '-f', jobSetFile('orphaned', { duration: '1h' }), '-n', namespace, '--task-queue', queue]);
+  expect(submitted.code).toBe(0);
+  child.kill('SIGKILL');
+  await exited;
+  try {
+    const r = await jobset(['list', '-n', namespace, '--task-queue', queue]);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({
+      code: 0,
+      stderr: expect.stringContaining(`warning: left out ${workflowId(namespace, 'orphaned')}: `),
+    });
+    expect(r.stderr).not.toContain('Channel has been shut down');
+    expect(r.stdout.split('\n')[0]).toMatch(/^NAME\s+STATE/);
+  } finally {
+    await worker.client.workflow.getHandle(workflowId(namespace, 'orphaned')).terminate('the test is over');
+  }
+});
