@@ -15,6 +15,7 @@ import { loadKubeConfig, makeKubeClients } from '../src/k8s/client.js';
 import { workflowSource } from './bundle.js';
 import { signalChildChanges } from './child-signals.js';
 import type { WorkerConfig } from './config.js';
+import { tlsFilesOf } from '../src/net/config.js';
 import { tlsOptions } from '../src/net/tls.js';
 import { startHttpServer } from '../src/net/http.js';
 import { WorkerMetrics } from './metrics.js';
@@ -33,12 +34,7 @@ export interface CreateWorkerOptions {
 
 /** The worker's connection to Temporal, from its configuration. */
 export function connectWorker(config: WorkerConfig): Promise<NativeConnection> {
-  const tls = tlsOptions({
-    cert: config.TEMPORAL_TLS_CERT,
-    key: config.TEMPORAL_TLS_KEY,
-    ca: config.TEMPORAL_TLS_CA,
-    serverName: config.TEMPORAL_TLS_SERVER_NAME,
-  });
+  const tls = tlsOptions(tlsFilesOf(config));
   return NativeConnection.connect({ address: config.TEMPORAL_ADDRESS, ...(tls ? { tls } : {}) });
 }
 

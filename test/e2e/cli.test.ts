@@ -266,17 +266,8 @@ test('usage errors exit 2; an unreachable Temporal exits 1', async () => {
 });
 
 test('jobset worker runs JobSets until SIGTERM; a bad configuration exits 2', async () => {
-  const queue = uniqueTaskQueue('e2e-worker-verb');
-  const child = spawn(process.execPath, [`${root}/bin/jobset.js`, 'worker', '--task-queue', queue], {
-    cwd: root,
-    env: process.env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const { queue, child, stderr, exited } = await workerProcess('e2e-worker-verb');
   try {
-    await eventually('the worker to start', async () => (stderr.includes(`jobset worker: task queue ${queue}`) ? true : undefined), 120_000);
     const r = await jobset(['submit', '-f', jobSetFile('by-verb'), '-n', namespace, '--task-queue', queue, '--wait', '--timeout', '2m']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('by-verb Completed');
@@ -284,7 +275,7 @@ test('jobset worker runs JobSets until SIGTERM; a bad configuration exits 2', as
     child.kill('SIGTERM');
   }
   expect(await exited).toBe(0);
-  expect(stderr).toContain('jobset worker: stopped');
+  expect(stderr()).toContain('jobset worker: stopped');
 
   const bad = await jobset(['worker', '--address', 'nowhere']);
   expect(bad.code).toBe(2);
@@ -311,16 +302,7 @@ test('list leaves out a JobSet whose worker died, warns, and exits 0', async () 
   // for a while, so its queries are sent and time out (10 s). The Temporal client retries such a
   // request on a timer that once fired after the CLI had closed its connection: the table was
   // printed, then the process died with "Channel has been shut down" and exit 1.
-  const queue = uniqueTaskQueue('e2e-dead-worker');
-  const child = spawn(process.execPath, [`${root}/bin/jobset.js`, 'worker', '--task-queue', queue], {
-    cwd: root,
-    env: process.env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
-  await eventually('the worker to start', async () => (stderr.includes(`jobset worker: task queue ${queue}`) ? true : undefined), 120_000);
+  const { queue, child, exited } = await workerProcess('e2e-dead-worker');
   const submitted = await jobset(['submit', '-f', jobSetFile('orphaned', { duration: '1h' }), '-n', namespace, '--task-queue', queue]);
   expect(submitted.code).toBe(0);
   child.kill('SIGKILL');
@@ -337,3 +319,18 @@ test('list leaves out a JobSet whose worker died, warns, and exits 0', async () 
     await worker.client.workflow.getHandle(workflowId(namespace, 'orphaned')).terminate('the test is over');
   }
 });
+
+/** `jobset worker` as a process on a fresh task queue, once it has started. */
+async function workerProcess(prefix: string) {
+  const queue = uniqueTaskQueue(prefix);
+  const child = spawn(process.execPath, [`${root}/bin/jobset.js`, 'worker', '--task-queue', queue], {
+    cwd: root,
+    env: process.env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  await eventually('the worker to start', async () => (stderr.includes(`jobset worker: task queue ${queue}`) ? true : undefined), 120_000);
+  return { queue, child, stderr: () => stderr, exited };
+}
